@@ -1,0 +1,47 @@
+/**
+ * HMAC-SHA256 signing and constant-time comparison, the primitives behind
+ * callback tokens and download links. Messages are namespaced by purpose so
+ * a signature made for one use is never valid for another.
+ */
+const encoder = new TextEncoder();
+
+function base64url(bytes: ArrayBuffer): string {
+  let binary = "";
+  for (const b of new Uint8Array(bytes)) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The base64url HMAC-SHA256 of `message` under `secret`. */
+export async function hmacSign(secret: string, message: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  return base64url(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
+}
+
+/** Compares two strings in time that depends only on their length. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const left = encoder.encode(a);
+  const right = encoder.encode(b);
+  if (left.byteLength !== right.byteLength) {
+    // Still spend the comparison so a wrong length takes as long as a wrong byte.
+    crypto.subtle.timingSafeEqual(left, left);
+    return false;
+  }
+  return crypto.subtle.timingSafeEqual(left, right);
+}
+
+/** Whether `signature` is the HMAC of `message`, compared in constant time. */
+export async function hmacVerify(secret: string, message: string, signature: string): Promise<boolean> {
+  return timingSafeEqual(await hmacSign(secret, message), signature);
+}
+
+/** A SHA-256 hex digest, for deriving stable ids. */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

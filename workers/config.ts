@@ -1,0 +1,56 @@
+/**
+ * Reads the Worker's vars and secrets once per use into a typed config.
+ * A missing or weak secret is an error, never a silent default: a deployed
+ * Worker without one refuses requests and says which secret to set.
+ */
+import { z } from "zod";
+
+export class ConfigError extends Error {}
+
+const secret = (name: string) =>
+  z
+    .string({ error: `${name} is not set: run \`wrangler secret put ${name}\` (locally: add it to .dev.vars)` })
+    .min(16, `${name} is too short: use at least 16 random characters`);
+
+const seconds = z.coerce.number().positive();
+
+const ConfigSchema = z.object({
+  SIGNING_SECRET: secret("SIGNING_SECRET"),
+  API_KEY: secret("API_KEY"),
+  HEARTBEAT_TIMEOUT_SECONDS: seconds.default(60),
+  MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  RETRY_BACKOFF_SECONDS: z.coerce.number().min(0).default(5),
+  DOWNLOAD_URL_TTL_SECONDS: seconds.default(3600),
+  MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(100_000_000),
+  MIRROR_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+});
+
+export interface Config {
+  signingSecret: string;
+  apiKey: string;
+  heartbeatTimeoutMs: number;
+  maxAttempts: number;
+  retryBackoffMs: number;
+  downloadTtlSeconds: number;
+  maxOutputBytes: number;
+  mirrorIntervalMs: number;
+}
+
+/** The config of `env`, or a ConfigError naming what is wrong. */
+export function readConfig(env: Env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => i.message).join("; "));
+  }
+  const c = parsed.data;
+  return {
+    signingSecret: c.SIGNING_SECRET,
+    apiKey: c.API_KEY,
+    heartbeatTimeoutMs: c.HEARTBEAT_TIMEOUT_SECONDS * 1000,
+    maxAttempts: c.MAX_ATTEMPTS,
+    retryBackoffMs: c.RETRY_BACKOFF_SECONDS * 1000,
+    downloadTtlSeconds: c.DOWNLOAD_URL_TTL_SECONDS,
+    maxOutputBytes: c.MAX_OUTPUT_BYTES,
+    mirrorIntervalMs: c.MIRROR_INTERVAL_MS,
+  };
+}

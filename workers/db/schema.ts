@@ -1,0 +1,35 @@
+/**
+ * The D1 schema: a mirror of every job for listing, filtering and counting.
+ * The Durable Object stays the authority; rows here converge to it.
+ * Change this file, then `npm run db:generate` writes the migration.
+ */
+import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { JOB_STATUSES } from "../protocol";
+
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    owner: text("owner").notNull(),
+    kind: text("kind").notNull(),
+    status: text("status", { enum: JOB_STATUSES }).notNull(),
+    progress: real("progress").notNull(),
+    stage: text("stage"),
+    attempt: integer("attempt").notNull(),
+    error: text("error"),
+    outputKey: text("output_key"),
+    outputSize: integer("output_size"),
+    outputType: text("output_type"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+    /** The object's event seq when this row was written; an older write never replaces a newer one. */
+    version: integer("version").notNull(),
+  },
+  (t) => [
+    index("jobs_owner_created").on(t.owner, t.createdAt, t.id),
+    index("jobs_owner_status_created").on(t.owner, t.status, t.createdAt, t.id),
+  ],
+);
+
+export type JobRow = typeof jobs.$inferSelect;

@@ -1,0 +1,102 @@
+/**
+ * Middleware shared by the routes: config loading, request logs without
+ * query strings (links and sockets carry credentials there), and request
+ * body checks that turn bad input into clear 4xx errors.
+ */
+import { zValidator } from "@hono/zod-validator";
+import { createMiddleware } from "hono/factory";
+import type { ValidationTargets } from "hono";
+import type { ZodType } from "zod";
+import { readConfig } from "../config";
+import { ApiError } from "../errors";
+import { log } from "../log";
+import type { AppEnv } from "./context";
+
+/** Reads the config once per request; a missing secret becomes a clear 500. */
+export const withConfig = createMiddleware<AppEnv>(async (c, next) => {
+  c.set("config", readConfig(c.env));
+  await next();
+});
+
+/** One structured line per request: method, path (never the query), status, duration. */
+export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
+  const started = Date.now();
+  await next();
+  log.info("request", {
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    status: c.res.status,
+    ms: Date.now() - started,
+  });
+});
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * Requires a JSON body of at most `maxBytes`: 415 for another content type,
+ * 413 when larger, 400 when it does not parse. With `optional`, an empty
+ * body stands for `{}`.
+ */
+export function jsonBody(maxBytes: number, options: { optional?: boolean } = {}) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const length = c.req.header("content-length");
+    const empty = length === "0" || (length === undefined && c.req.raw.body === null);
+    if (empty && options.optional) {
+      c.req.bodyCache.json = Promise.resolve({});
+      return next();
+    }
+    const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim();
+    if (!JSON_TYPE.test(type)) {
+      throw new ApiError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json");
+    }
+    const text = await readText(c.req.raw, maxBytes);
+    try {
+      c.req.bodyCache.json = Promise.resolve(JSON.parse(text));
+    } catch {
+      throw new ApiError(400, "invalid_json", "the body is not valid JSON");
+    }
+    await next();
+  });
+}
+
+/** The body as text, refusing with 413 as soon as it passes `maxBytes`. */
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length"));
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+const tooLarge = (maxBytes: number) =>
+  new ApiError(413, "payload_too_large", `the body is larger than ${maxBytes} bytes`);
+
+/** zValidator whose failures are 400s naming each wrong field. */
+export function validate<T extends keyof ValidationTargets, S extends ZodType>(target: T, schema: S) {
+  return zValidator(target, schema, (result) => {
+    if (!result.success) {
+      const detail = result.error.issues
+        .map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message))
+        .join("; ");
+      throw new ApiError(400, target === "json" ? "invalid_body" : `invalid_${target}`, detail);
+    }
+  });
+}

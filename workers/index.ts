@@ -1,0 +1,6 @@
+/** The Worker's entry: the HTTP app and the Durable Object class it binds. */
+import { app } from "./app";
+
+export { ExportJobState } from "./jobs/export-job-state";
+
+export default app satisfies ExportedHandler<Env>;

@@ -1,0 +1,276 @@
+/**
+ * The wire protocol: zod schemas and inferred types of every HTTP body and
+ * WebSocket message. Defined once here and imported by the Worker, the web
+ * client and the GPU-worker scripts, so the three cannot drift apart.
+ *
+ * This module must stay free of Worker-only imports: it runs in browsers and
+ * in Node too.
+ */
+import { z } from "zod";
+
+export const JOB_STATUSES = ["queued", "running", "completed", "failed", "canceled"] as const;
+export const JobStatus = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+export const TERMINAL_STATUSES: readonly JobStatus[] = ["completed", "failed", "canceled"];
+
+/** Where a job's status can never change again by itself. */
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+// ---------------------------------------------------------------- job view
+
+/** Any JSON value: what a job's input may be. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
+);
+
+export const Progress = z.object({
+  /** 0..100, derived from done/total when the worker reports units. */
+  percent: z.number(),
+  done: z.number().nullable(),
+  total: z.number().nullable(),
+  stage: z.string().nullable(),
+  message: z.string().nullable(),
+  /** Seconds left, estimated by the object from the recent progress rate. */
+  eta_seconds: z.number().nullable(),
+  updated_at: z.string().nullable(),
+});
+export type Progress = z.infer<typeof Progress>;
+
+export const JobError = z.object({
+  message: z.string(),
+  retryable: z.boolean(),
+  attempt: z.number().int(),
+  at: z.string(),
+});
+export type JobError = z.infer<typeof JobError>;
+
+export const JobOutput = z.object({
+  size: z.number().int(),
+  content_type: z.string(),
+  filename: z.string(),
+  etag: z.string(),
+  uploaded_at: z.string(),
+});
+export type JobOutput = z.infer<typeof JobOutput>;
+
+export const DownloadLink = z.object({
+  url: z.string(),
+  expires_at: z.string(),
+});
+export type DownloadLink = z.infer<typeof DownloadLink>;
+
+export const Job = z.object({
+  id: z.string(),
+  kind: z.string(),
+  status: JobStatus,
+  attempt: z.number().int(),
+  max_attempts: z.number().int(),
+  progress: Progress,
+  error: JobError.nullable(),
+  output: JobOutput.nullable(),
+  /** A fresh signed link while the job is completed with an output. */
+  download: DownloadLink.nullable(),
+  /** Set while the GPU has been silent past half its heartbeat timeout. */
+  stalled_since: z.string().nullable(),
+  /** When a re-queued attempt becomes eligible to run. */
+  retry_at: z.string().nullable(),
+  heartbeat_timeout_seconds: z.number(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  last_heartbeat_at: z.string().nullable(),
+});
+export type Job = z.infer<typeof Job>;
+
+/** GET /api/jobs/:id adds the job's input, which events leave out. */
+export const JobWithInput = Job.extend({ input: JsonValue });
+export type JobWithInput = z.infer<typeof JobWithInput>;
+
+// ---------------------------------------------------------- client API bodies
+
+export const JobKind = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, "kind is 1-64 chars of a-z, 0-9, '_', '.', ':', '-'");
+
+export const CreateJobBody = z.object({
+  kind: JobKind,
+  input: JsonValue.default({}),
+  max_attempts: z.number().int().min(1).max(10).optional(),
+  heartbeat_timeout_seconds: z.number().int().min(1).max(3600).optional(),
+});
+export type CreateJobBody = z.infer<typeof CreateJobBody>;
+
+export const CallbackCredentials = z.object({
+  /** Base URL: POST {url}/progress, /heartbeat, /complete, /error; PUT {url}/output. */
+  url: z.string(),
+  token: z.string(),
+  attempt: z.number().int(),
+});
+export type CallbackCredentials = z.infer<typeof CallbackCredentials>;
+
+export const JobLinks = z.object({ self: z.string(), ws: z.string() });
+
+export const CreateJobResponse = z.object({
+  job: JobWithInput,
+  callback: CallbackCredentials,
+  links: JobLinks,
+});
+export type CreateJobResponse = z.infer<typeof CreateJobResponse>;
+
+export const CancelJobBody = z.object({ reason: z.string().max(500).optional() });
+
+export const ListJobsQuery = z.object({
+  status: JobStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const JobSummary = z.object({
+  id: z.string(),
+  kind: z.string(),
+  status: JobStatus,
+  progress: z.number(),
+  stage: z.string().nullable(),
+  attempt: z.number().int(),
+  error: z.string().nullable(),
+  output_size: z.number().int().nullable(),
+  output_type: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+export type JobSummary = z.infer<typeof JobSummary>;
+
+export const ListJobsResponse = z.object({
+  jobs: z.array(JobSummary),
+  next_cursor: z.string().nullable(),
+});
+export type ListJobsResponse = z.infer<typeof ListJobsResponse>;
+
+export const StatsResponse = z.object({
+  jobs: z.object({
+    total: z.number().int(),
+    by_status: z.record(JobStatus, z.number().int()),
+  }),
+});
+export type StatsResponse = z.infer<typeof StatsResponse>;
+
+// ------------------------------------------------------- GPU-worker callbacks
+
+const shortText = (max: number) => z.string().max(max);
+
+/** Either a percent, or done/total units (the object derives the percent). */
+export const ProgressReport = z
+  .object({
+    percent: z.number().min(0).max(100).optional(),
+    done: z.number().min(0).optional(),
+    total: z.number().positive().optional(),
+    stage: shortText(100).optional(),
+    message: shortText(500).optional(),
+  })
+  .refine((r) => r.percent !== undefined || (r.done !== undefined && r.total !== undefined), {
+    message: "give either percent, or done and total",
+  })
+  .refine((r) => r.done === undefined || r.total === undefined || r.done <= r.total, {
+    message: "done must not exceed total",
+  });
+export type ProgressReport = z.infer<typeof ProgressReport>;
+
+export const CompleteReport = z.object({ message: shortText(500).optional() });
+export type CompleteReport = z.infer<typeof CompleteReport>;
+
+export const ErrorReport = z.object({
+  error: z.string().min(1).max(2000),
+  retryable: z.boolean().default(false),
+});
+export type ErrorReport = z.infer<typeof ErrorReport>;
+
+export const OutputQuery = z.object({
+  filename: z
+    .string()
+    .regex(/^[\w][\w .-]{0,127}$/, "filename is 1-128 chars of letters, digits, ' ', '.', '_', '-'")
+    .optional(),
+});
+
+/** Every callback answer, success or refusal, says whether to stop working. */
+export const CallbackAnswer = z.object({
+  ok: z.boolean(),
+  job_id: z.string(),
+  status: JobStatus.nullable(),
+  attempt: z.number().int().nullable(),
+  canceled: z.boolean(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type CallbackAnswer = z.infer<typeof CallbackAnswer>;
+
+export const CALLBACK_NAMES = ["progress", "heartbeat", "output", "complete", "error"] as const;
+export type CallbackName = (typeof CALLBACK_NAMES)[number];
+
+// --------------------------------------------------------- WebSocket messages
+
+/** Every job event carries the job as it is after the event (without input). */
+const eventBase = { job_id: z.string(), seq: z.number().int(), at: z.string(), job: Job };
+
+export const JobEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("job:created"), ...eventBase }),
+  z.object({ type: z.literal("job:started"), ...eventBase }),
+  z.object({ type: z.literal("job:progress"), ...eventBase }),
+  z.object({ type: z.literal("job:stalled"), ...eventBase, silent_seconds: z.number() }),
+  z.object({ type: z.literal("job:recovered"), ...eventBase }),
+  z.object({ type: z.literal("job:output"), ...eventBase }),
+  z.object({ type: z.literal("job:requeued"), ...eventBase, reason: z.string() }),
+  z.object({ type: z.literal("job:completed"), ...eventBase }),
+  z.object({ type: z.literal("job:failed"), ...eventBase }),
+  z.object({ type: z.literal("job:canceled"), ...eventBase, reason: z.string().nullable() }),
+  z.object({
+    type: z.literal("job:callback_refused"),
+    ...eventBase,
+    callback: z.enum(CALLBACK_NAMES),
+    status: z.number().int(),
+    code: z.string(),
+    message: z.string(),
+    attempt: z.number().int().nullable(),
+  }),
+]);
+export type JobEvent = z.infer<typeof JobEvent>;
+export type JobEventType = JobEvent["type"];
+
+/** Sent first on connect (or on resume when the missed events left the log). */
+export const SnapshotMessage = z.object({
+  type: z.literal("job:snapshot"),
+  job_id: z.string(),
+  /** The seq of the newest event the snapshot includes: resume from here. */
+  seq: z.number().int(),
+  at: z.string(),
+  job: Job,
+});
+export type SnapshotMessage = z.infer<typeof SnapshotMessage>;
+
+export const SocketErrorMessage = z.object({
+  type: z.literal("error"),
+  job_id: z.string(),
+  seq: z.number().int(),
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+
+export const ServerMessage = z.union([JobEvent, SnapshotMessage, SocketErrorMessage]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/** Browser -> object. Plain "ping" text frames are answered "pong" by the runtime. */
+export const ClientMessage = z.object({
+  type: z.literal("job:sync"),
+  since: z.number().int().min(0),
+});
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+// ------------------------------------------------------------------ errors
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -1,0 +1,132 @@
+/**
+ * GPU-worker callbacks: progress, heartbeat, output upload, complete, error.
+ * Each carries `Authorization: Bearer <callback token>` for one job and one
+ * attempt. Every answer says whether the job was canceled, and every refusal
+ * is written to the job's event log with its reason (never the token).
+ */
+import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { bearerToken } from "../auth/api-key";
+import { verifyCallbackToken } from "../auth/callback-token";
+import { ApiError } from "../errors";
+import type { AppEnv } from "../http/context";
+import { jsonBody, validate } from "../http/middleware";
+import type { JobState } from "../jobs/job";
+import { jobObject, refusalError, validJobId } from "../jobs/job-object";
+import type { WorkerCommand } from "../jobs/transition";
+import {
+  CALLBACK_NAMES,
+  CompleteReport,
+  ErrorReport,
+  OutputQuery,
+  ProgressReport,
+  type CallbackAnswer,
+  type CallbackName,
+} from "../protocol";
+import { checkUpload, storeOutput } from "../outputs/upload";
+
+const MAX_CALLBACK_BODY = 16 * 1024;
+
+/** The answer to a worker: the job's status, and whether it should stop. */
+function answer(jobId: string, job: JobState | null, error?: { code: string; message: string }): CallbackAnswer {
+  return {
+    ok: error === undefined,
+    job_id: jobId,
+    status: job?.status ?? null,
+    attempt: job?.attempt ?? null,
+    canceled: job?.status === "canceled",
+    ...(error && { error }),
+  };
+}
+
+/**
+ * Turns any refusal of a callback into the callback answer and records it in
+ * the job's log. An unauthenticated caller learns nothing about the job.
+ */
+const recordRefusals = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  const err = c.error;
+  if (!(err instanceof ApiError) || c.res.status === 404) return;
+  const id = c.req.param("id")!;
+  const callback = c.req.path.split("/").at(-1) as CallbackName;
+  const attempt = c.get("attempt") ?? null;
+  const job = await jobObject(c.env, id).recordRefusedCallback({
+    callback,
+    status: err.status,
+    code: err.code,
+    message: err.message,
+    attempt,
+  });
+  if (!job) {
+    c.res = c.json(answer(id, null, { code: "job_not_found", message: "no such job" }), 404);
+    return;
+  }
+  c.res = c.json(answer(id, attempt === null ? null : job, { code: err.code, message: err.message }), err.status);
+});
+
+/** Checks the callback token against the job id and notes the attempt it was minted for. */
+const requireCallbackToken = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerToken(c.req.header("authorization"));
+  const attempt = token && (await verifyCallbackToken(c.var.config.signingSecret, c.req.param("id")!, token));
+  if (!attempt) {
+    throw new ApiError(401, "invalid_token", "send this job's callback token as Authorization: Bearer <token>");
+  }
+  c.set("attempt", attempt);
+  await next();
+});
+
+/** Runs a worker command on the job and answers with its new state. */
+async function run(env: Env, id: string, command: WorkerCommand): Promise<CallbackAnswer> {
+  const outcome = await jobObject(env, id).apply(command);
+  if (!outcome.ok) throw refusalError(outcome.refusal);
+  return answer(id, outcome.job);
+}
+
+const KNOWN = new Set<string>(CALLBACK_NAMES);
+
+export const callbackRoutes = new Hono<AppEnv>()
+  .use("/:id/callbacks/:name", validJobId, async (c, next) => {
+    const name = c.req.param("name") ?? "";
+    if (!KNOWN.has(name)) throw new ApiError(404, "not_found", `no callback named ${name}; see ${CALLBACK_NAMES.join(", ")}`);
+    await next();
+  })
+  .use("/:id/callbacks/:name", recordRefusals, requireCallbackToken)
+
+  .post("/:id/callbacks/progress", jsonBody(MAX_CALLBACK_BODY), validate("json", ProgressReport), async (c) => {
+    const report = c.req.valid("json");
+    return c.json(await run(c.env, c.req.param("id"), { type: "progress", attempt: c.var.attempt, report }));
+  })
+
+  .post("/:id/callbacks/heartbeat", async (c) => {
+    return c.json(await run(c.env, c.req.param("id"), { type: "heartbeat", attempt: c.var.attempt }));
+  })
+
+  .post("/:id/callbacks/complete", jsonBody(MAX_CALLBACK_BODY, { optional: true }), validate("json", CompleteReport), async (c) => {
+    const report = c.req.valid("json");
+    return c.json(await run(c.env, c.req.param("id"), { type: "complete", attempt: c.var.attempt, report }));
+  })
+
+  .post("/:id/callbacks/error", jsonBody(MAX_CALLBACK_BODY), validate("json", ErrorReport), async (c) => {
+    const report = c.req.valid("json");
+    return c.json(await run(c.env, c.req.param("id"), { type: "error", attempt: c.var.attempt, report }));
+  })
+
+  .put("/:id/callbacks/output", validate("query", OutputQuery), async (c) => {
+    const id = c.req.param("id");
+    const attempt = c.var.attempt;
+    const upload = checkUpload(c.req.raw, c.var.config.maxOutputBytes);
+    // Check the attempt may still report before reading a byte; this also counts as word from the worker.
+    await run(c.env, id, { type: "heartbeat", attempt });
+    const output = await storeOutput(c.env.OUTPUTS, c.req.raw, upload, {
+      jobId: id,
+      attempt,
+      filename: c.req.valid("query").filename,
+    });
+    const outcome = await jobObject(c.env, id).apply({ type: "output", attempt, output });
+    if (!outcome.ok) {
+      // The job moved on while the bytes were in flight (e.g. canceled): keep no orphan.
+      await c.env.OUTPUTS.delete(output.key);
+      throw refusalError(outcome.refusal);
+    }
+    return c.json(answer(id, outcome.job));
+  });

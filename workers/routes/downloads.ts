@@ -1,0 +1,76 @@
+/**
+ * GET /api/jobs/:id/download: the job's output from R2. A signed link
+ * (?expires&sig) is all a browser needs; with the API key instead, the
+ * owner is redirected to a fresh signed link. Range, ETag and
+ * Content-Disposition are honoured, so players can seek and downloads resume.
+ */
+import { Hono } from "hono";
+import { hasApiKey } from "../auth/api-key";
+import { verifyDownloadSignature } from "../auth/download-link";
+import { ApiError } from "../errors";
+import type { AppEnv } from "../http/context";
+import { hasDownload } from "../jobs/job";
+import { jobNotFound, jobObject, validJobId } from "../jobs/job-object";
+import { downloadLinkFor } from "../jobs/links";
+import { parseRange } from "../outputs/range";
+import { DEFAULT_OWNER } from "../auth/api-key";
+
+export const downloadRoutes = new Hono<AppEnv>().get("/:id/download", validJobId, async (c) => {
+  const id = c.req.param("id");
+  const { config } = c.var;
+  const expires = c.req.query("expires");
+  const sig = c.req.query("sig");
+  const job = await (async () => {
+    if (expires !== undefined || sig !== undefined) {
+      const check = await verifyDownloadSignature(config.signingSecret, id, expires ?? "", sig ?? "", Date.now());
+      if (check === "expired") throw new ApiError(403, "link_expired", "this download link has expired; ask for a new one");
+      if (check === "invalid") throw new ApiError(403, "invalid_signature", "this download link is not valid");
+      return jobObject(c.env, id).read();
+    }
+    if (hasApiKey(c.req.header("authorization"), config.apiKey)) {
+      const owned = await jobObject(c.env, id).read();
+      if (!owned || owned.owner !== DEFAULT_OWNER) throw jobNotFound();
+      const link = await downloadLinkFor(owned, config, Date.now());
+      if (!link) throw new ApiError(404, "no_output", `the job is ${owned.status} and has no output to download`);
+      return c.redirect(link.url, 302);
+    }
+    throw new ApiError(401, "unauthorized", "use a signed download link, or send the API key");
+  })();
+  if (job instanceof Response) return job;
+  if (!job) throw jobNotFound();
+  if (!hasDownload(job)) throw new ApiError(404, "no_output", `the job is ${job.status} and has no output to download`);
+
+  const { output } = job;
+  const headers = new Headers({
+    "Accept-Ranges": "bytes",
+    "Content-Disposition": `attachment; filename="${output.filename}"`,
+    "Cache-Control": "private, max-age=0, must-revalidate",
+  });
+  if (c.req.header("if-none-match") === output.etag) {
+    headers.set("ETag", output.etag);
+    return new Response(null, { status: 304, headers });
+  }
+  const range = parseRange(c.req.header("range") ?? null, output.size);
+  if (range.kind === "unsatisfiable") {
+    headers.set("Content-Range", `bytes */${output.size}`);
+    return c.json(
+      { error: { code: "range_not_satisfiable", message: `the output is ${output.size} bytes` } },
+      416,
+      Object.fromEntries(headers),
+    );
+  }
+  const object = await c.env.OUTPUTS.get(
+    output.key,
+    range.kind === "partial" ? { range: { offset: range.offset, length: range.length } } : {},
+  );
+  if (!object) throw new ApiError(404, "output_missing", "the output file is gone from storage");
+  object.writeHttpMetadata(headers);
+  headers.set("ETag", object.httpEtag);
+  if (range.kind === "partial") {
+    headers.set("Content-Range", `bytes ${range.offset}-${range.offset + range.length - 1}/${object.size}`);
+    headers.set("Content-Length", String(range.length));
+    return new Response(object.body, { status: 206, headers });
+  }
+  headers.set("Content-Length", String(object.size));
+  return new Response(object.body, { status: 200, headers });
+});
