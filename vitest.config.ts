@@ -22,6 +22,8 @@ export default defineConfig(async () => {
     test: {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/setup.ts"],
+      // The Worker's structured logs are shown for failing tests only.
+      silent: "passed-only",
     },
   };
 });
