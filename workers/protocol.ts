@@ -213,7 +213,7 @@ export type CallbackName = (typeof CALLBACK_NAMES)[number];
 
 // --------------------------------------------------------- WebSocket messages
 
-/** Every job event carries the job as it is after the event (without input). */
+/** Every job event carries the job as the update that raised it left it (without input). */
 const eventBase = { job_id: z.string(), seq: z.number().int(), at: z.string(), job: Job };
 
 export const JobEvent = z.discriminatedUnion("type", [
