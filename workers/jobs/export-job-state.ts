@@ -7,7 +7,7 @@
  * only: sockets are always asked of the runtime, never kept in memory.
  */
 import { DurableObject } from "cloudflare:workers";
-import { readConfig } from "../config";
+import { readConfig, type Config } from "../config";
 import { toJobRow, upsertJobRow } from "../db/jobs";
 import { log } from "../log";
 import {
@@ -58,8 +58,11 @@ export class ExportJobState extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
-  private get config() {
-    return readConfig(this.env);
+  private configCache: Config | undefined;
+
+  /** Env is fixed for the life of an instance, so it is parsed once per instance. */
+  private get config(): Config {
+    return (this.configCache ??= readConfig(this.env));
   }
 
   /** Creates the job; a repeat of the same request (Idempotency-Key) returns the existing one. */
