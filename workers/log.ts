@@ -5,15 +5,23 @@
  */
 type Fields = Record<string, unknown>;
 
-const SECRET_FIELD = /token|secret|authorization|password|api_?key|sig(nature)?$/i;
+const SECRET_FIELD = /token|secret|authorization|password|cookie|api[-_]?key|sig(nature)?$/i;
+
+/** `value` with credential-like fields masked, through nested objects and arrays. */
+function mask(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(mask);
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return redact(value as Fields);
+  }
+  return value;
+}
 
 /** A copy of `fields` with credential-like values masked, recursively. */
 export function redact(fields: Fields): Fields {
   const out: Fields = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (SECRET_FIELD.test(key)) out[key] = "[redacted]";
-    else if (value && typeof value === "object" && !Array.isArray(value)) out[key] = redact(value as Fields);
-    else out[key] = value;
+    out[key] = SECRET_FIELD.test(key) ? "[redacted]" : mask(value);
   }
   return out;
 }

@@ -30,7 +30,8 @@ export function newJobId(): string {
 
 /** The id that every request with this owner and Idempotency-Key maps to. */
 export async function idempotentJobId(secret: string, owner: string, key: string): Promise<string> {
-  const mac = await hmacSign(secret, `job-id:v1:${owner}:${key}`);
+  // JSON keeps owner and key apart even when either contains the separator.
+  const mac = await hmacSign(secret, `job-id:v1:${JSON.stringify([owner, key])}`);
   const bytes = Uint8Array.from(atob(mac.replace(/-/g, "+").replace(/_/g, "/") + "="), (ch) => ch.charCodeAt(0));
   return `job_${base32(bytes.slice(0, 16))}`;
 }

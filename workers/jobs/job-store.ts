@@ -79,13 +79,15 @@ export class JobStore {
   create(job: JobState, requestFingerprint: string, events: EventDraft[], now: number): JobEvent[] {
     this.migrate();
     return this.storage.transactionSync(() => {
+      const stamped = this.appendEvents(job, 0, events, now);
       this.sql.exec(
-        "INSERT INTO job (id, state, seq, request_fingerprint) VALUES (1, ?, 0, ?)",
+        "INSERT INTO job (id, state, seq, request_fingerprint) VALUES (1, ?, ?, ?)",
         JSON.stringify(job),
+        stamped.length,
         requestFingerprint,
       );
       this.sql.exec("INSERT INTO mirror (id, state) VALUES (1, ?)", JSON.stringify(INITIAL_MIRROR));
-      return this.appendEvents(job, 0, events, now);
+      return stamped;
     });
   }
 
@@ -93,11 +95,13 @@ export class JobStore {
   commit(job: JobState, events: EventDraft[], now: number): JobEvent[] {
     return this.storage.transactionSync(() => {
       const { seq } = this.sql.exec<{ seq: number }>("SELECT seq FROM job WHERE id = 1").one();
-      this.sql.exec("UPDATE job SET state = ? WHERE id = 1", JSON.stringify(job));
-      return this.appendEvents(job, seq, events, now);
+      const stamped = this.appendEvents(job, seq, events, now);
+      this.sql.exec("UPDATE job SET state = ?, seq = ? WHERE id = 1", JSON.stringify(job), seq + stamped.length);
+      return stamped;
     });
   }
 
+  /** Inserts `events` after `seq` and trims the log to its last EVENT_LOG_LIMIT entries. */
   private appendEvents(job: JobState, seq: number, events: EventDraft[], now: number): JobEvent[] {
     if (events.length === 0) return [];
     const view = toJobView(job, null);
@@ -106,9 +110,7 @@ export class JobStore {
     for (const e of stamped) {
       this.sql.exec("INSERT INTO events (seq, type, message) VALUES (?, ?, ?)", e.seq, e.type, JSON.stringify(e));
     }
-    const last = seq + events.length;
-    this.sql.exec("UPDATE job SET seq = ? WHERE id = 1", last);
-    this.sql.exec("DELETE FROM events WHERE seq <= ?", last - EVENT_LOG_LIMIT);
+    this.sql.exec("DELETE FROM events WHERE seq <= ?", seq + events.length - EVENT_LOG_LIMIT);
     return stamped;
   }
 

@@ -13,6 +13,12 @@ export interface ProgressState {
   etaSeconds: number | null;
   /** Smoothed rate in percent per second; the basis of the ETA. */
   rate: number | null;
+  /**
+   * Where the next rate sample is measured from: the last report that moved
+   * the percent. Reports that leave the percent alone do not move it, so
+   * their time is not lost from the rate.
+   */
+  rateAnchor: { at: number; percent: number } | null;
   updatedAt: number | null;
 }
 
@@ -24,17 +30,22 @@ export const INITIAL_PROGRESS: ProgressState = {
   message: null,
   etaSeconds: null,
   rate: null,
+  rateAnchor: null,
   updatedAt: null,
 };
 
 /** The time constant of the rate's moving average: older samples fade over ~10 s. */
-const RATE_HALF_LIFE_MS = 10_000;
+const RATE_TIME_CONSTANT_MS = 10_000;
+
+/** The exact percent a report stands for, clamped to 0..100. */
+function exactPercentOf(report: ProgressReport): number {
+  const raw = report.percent ?? ((report.done ?? 0) / (report.total ?? 1)) * 100;
+  return Math.min(100, Math.max(0, raw));
+}
 
 /** The percent a report stands for, clamped to 0..100 and rounded to 0.01. */
 export function percentOf(report: ProgressReport): number {
-  const raw =
-    report.percent ?? ((report.done ?? 0) / (report.total ?? 1)) * 100;
-  return Math.round(Math.min(100, Math.max(0, raw)) * 100) / 100;
+  return Math.round(exactPercentOf(report) * 100) / 100;
 }
 
 /**
@@ -49,14 +60,17 @@ export function nextProgress(
   startedAt: number,
 ): ProgressState {
   const percent = percentOf(report);
-  const since = prev.updatedAt ?? startedAt;
-  const base = prev.updatedAt === null ? 0 : prev.percent;
-  const dtMs = now - since;
+  // The rate is measured on the unrounded percent, so small steps are not distorted by rounding.
+  const exact = exactPercentOf(report);
+  const anchor = prev.rateAnchor ?? { at: startedAt, percent: 0 };
+  const dtMs = now - anchor.at;
   let rate = prev.rate;
-  if (dtMs > 0 && percent > base) {
-    const instant = (percent - base) / (dtMs / 1000);
-    const weight = 1 - Math.exp(-dtMs / RATE_HALF_LIFE_MS);
+  let rateAnchor = anchor;
+  if (dtMs > 0 && exact > anchor.percent) {
+    const instant = (exact - anchor.percent) / (dtMs / 1000);
+    const weight = 1 - Math.exp(-dtMs / RATE_TIME_CONSTANT_MS);
     rate = rate === null ? instant : rate + weight * (instant - rate);
+    rateAnchor = { at: now, percent: exact };
   }
   return {
     percent,
@@ -66,6 +80,7 @@ export function nextProgress(
     message: report.message ?? null,
     etaSeconds: etaSeconds(percent, rate),
     rate,
+    rateAnchor,
     updatedAt: now,
   };
 }
