@@ -10,14 +10,12 @@
  * worker obeys by stopping), 1 on any HTTP or network error, 2 on bad flags.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import {
   CallbackAnswer,
   CreateJobResponse,
-  ErrorBody,
   JobLinks,
   JobWithInput,
   type CallbackName,
@@ -25,6 +23,7 @@ import {
   type ErrorReport,
   type ProgressReport,
 } from "../workers/protocol";
+import { expectOk, httpError, reach, readApiKey, runMain, send, Stop } from "./lib/api-client";
 
 const USAGE = `usage: npm run play -- [--url URL] [--steps N] [--delay MS] [--kind KIND] [--fail]
   --url    dev server (default http://localhost:8787)
@@ -33,13 +32,6 @@ const USAGE = `usage: npm run play -- [--url URL] [--steps N] [--delay MS] [--ki
   --kind   the job's kind (default play-render)
   --fail   report a non-retryable error instead of uploading and completing
 The API key comes from $API_KEY, else from .dev.vars.`;
-
-/** Ends the run with a message and an exit code. */
-class Stop extends Error {
-  constructor(message: string, readonly exitCode: number) {
-    super(message);
-  }
-}
 
 const FLAGS = {
   url: { type: "string", default: "http://localhost:8787" },
@@ -65,51 +57,6 @@ function readOptions() {
   if (!Number.isInteger(steps) || steps < 1) throw new Stop(`--steps must be a whole number >= 1\n${USAGE}`, 2);
   if (!Number.isInteger(delayMs) || delayMs < 0) throw new Stop(`--delay must be a whole number of ms >= 0\n${USAGE}`, 2);
   return { baseUrl: values.url.replace(/\/+$/, ""), steps, delayMs, kind: values.kind, fail: values.fail };
-}
-
-/** $API_KEY, else the API_KEY line of .dev.vars next to package.json. */
-function readApiKey(): string {
-  if (process.env.API_KEY) return process.env.API_KEY;
-  const devVars = new URL("../.dev.vars", import.meta.url);
-  const key = existsSync(devVars) ? /^API_KEY=(.+)$/m.exec(readFileSync(devVars, "utf8"))?.[1]?.trim() : undefined;
-  if (!key) throw new Stop("no API key: set API_KEY, or run `npm run dev` once to create .dev.vars", 1);
-  return key;
-}
-
-type Reply = { status: number; ok: boolean; body: unknown };
-
-/** fetch, with a network failure turned into a Stop that names the URL. */
-async function reach(what: string, url: string, init?: RequestInit): Promise<Response> {
-  return fetch(url, init).catch((err: Error) => {
-    const cause = err.cause instanceof Error ? err.cause.message : err.message;
-    throw new Stop(`${what}: cannot reach ${url}: ${cause}`, 1);
-  });
-}
-
-/** Sends a request and reads its JSON answer; a non-JSON answer stops the run. */
-async function send(what: string, url: string, init: RequestInit): Promise<Reply> {
-  const res = await reach(what, url, init);
-  const text = await res.text();
-  try {
-    return { status: res.status, ok: res.ok, body: JSON.parse(text) };
-  } catch {
-    throw new Stop(`${what}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`, 1);
-  }
-}
-
-/** A Stop naming the HTTP status and the server's error code and message. */
-function httpError(what: string, status: number, body: unknown): Stop {
-  const error = ErrorBody.safeParse(body);
-  const detail = error.success ? `${error.data.error.code}: ${error.data.error.message}` : JSON.stringify(body);
-  return new Stop(`${what} failed: HTTP ${status} ${detail}`, 1);
-}
-
-/** The answer's body checked against `schema`; any HTTP error stops the run. */
-function expectOk<S extends z.ZodType>(what: string, reply: Reply, schema: S): z.infer<S> {
-  if (!reply.ok) throw httpError(what, reply.status, reply.body);
-  const parsed = schema.safeParse(reply.body);
-  if (!parsed.success) throw new Stop(`${what}: unexpected answer: ${parsed.error.message}`, 1);
-  return parsed.data;
 }
 
 /** Makes the file the worker uploads: a small SVG that says what it is. */
@@ -202,11 +149,4 @@ async function main(): Promise<void> {
   console.log(`link     ${link.url} (expires ${link.expires_at})`);
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof Stop) {
-    (err.exitCode === 0 ? console.log : console.error)(err.message);
-    process.exit(err.exitCode);
-  }
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);
