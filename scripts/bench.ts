@@ -21,8 +21,8 @@
  * This file reads the flags and runs the three in turn; the parts are in
  * scripts/bench/ (client, watchers, delivery, measures, report).
  */
-import { parseArgs } from "node:util";
 import { readApiKey, runMain, Stop } from "./lib/api-client";
+import { parseFlags } from "./lib/flags";
 import { BenchClient } from "./bench/client";
 import { deliveryProblems } from "./bench/delivery";
 import { measureConcurrency, measureFanOut, measureLatency, type FanOutResult, type RunResult } from "./bench/measures";
@@ -81,14 +81,7 @@ function localBase(raw: string): URL {
 
 /** The command-line flags, checked; a bad one stops the run with the usage. */
 function readOptions() {
-  const values = (() => {
-    try {
-      return parseArgs({ options: FLAGS }).values;
-    } catch (err) {
-      throw new Stop(`${(err as Error).message}\n${USAGE}`, 2);
-    }
-  })();
-  if (values.help) throw new Stop(USAGE, 0);
+  const values = parseFlags(FLAGS, USAGE);
   return {
     base: localBase(values.url),
     reports: wholeNumber("reports", values.reports, 1, MAX_REPORTS),

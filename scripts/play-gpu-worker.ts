@@ -11,7 +11,6 @@
  */
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import {
   CallbackAnswer,
@@ -24,6 +23,7 @@ import {
   type ProgressReport,
 } from "../workers/protocol";
 import { expectOk, httpError, reach, readApiKey, runMain, send, Stop } from "./lib/api-client";
+import { parseFlags } from "./lib/flags";
 
 const USAGE = `usage: npm run play -- [--url URL] [--steps N] [--delay MS] [--kind KIND] [--fail]
   --url    dev server (default http://localhost:8787)
@@ -44,14 +44,7 @@ const FLAGS = {
 
 /** The command-line flags, checked; a bad one stops the run with the usage. */
 function readOptions() {
-  const values = (() => {
-    try {
-      return parseArgs({ options: FLAGS }).values;
-    } catch (err) {
-      throw new Stop(`${(err as Error).message}\n${USAGE}`, 2);
-    }
-  })();
-  if (values.help) throw new Stop(USAGE, 0);
+  const values = parseFlags(FLAGS, USAGE);
   const steps = Number(values.steps);
   const delayMs = Number(values.delay);
   if (!Number.isInteger(steps) || steps < 1) throw new Stop(`--steps must be a whole number >= 1\n${USAGE}`, 2);
