@@ -150,7 +150,11 @@ export class ExportJobState extends DurableObject<Env> {
       });
       return;
     }
-    await this.catchUp(ws, stored, message.data.since);
+    try {
+      await this.catchUp(ws, stored, message.data.since);
+    } catch (err) {
+      log.error("socket.sync_failed", { job_id: stored.job.id, error: err });
+    }
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -163,7 +167,7 @@ export class ExportJobState extends DurableObject<Env> {
   }
 
   override async webSocketError(_ws: WebSocket, error: unknown): Promise<void> {
-    log.warn("socket.error", { object: this.ctx.id.name, error: String(error) });
+    log.warn("socket.error", { job_id: this.ctx.id.name, error });
   }
 
   /** Gives the clock's due transitions (stall, retry, fail) and a pending mirror write their turn. */
