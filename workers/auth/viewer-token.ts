@@ -1,0 +1,64 @@
+/**
+ * Viewer tokens: short-lived, read-only credentials for browsers, scoped to
+ * one job or to all of one owner's jobs. The token is
+ * `vt1.<base64url JSON {o: owner, j: job id or null, e: expiry in unix s}>.<HMAC>`,
+ * so checking one needs no storage.
+ */
+import { hmacSign, hmacVerify } from "./hmac";
+
+export interface ViewerScope {
+  owner: string;
+  /** The one job the token may see, or null for every job of the owner. */
+  jobId: string | null;
+  /** Expiry, epoch milliseconds. */
+  expiresAt: number;
+}
+
+const PREFIX = "vt1";
+const message = (payload: string) => `viewer:v1:${payload}`;
+
+const toBase64Url = (text: string) =>
+  btoa(String.fromCharCode(...new TextEncoder().encode(text)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+
+const fromBase64Url = (b64: string) =>
+  new TextDecoder().decode(Uint8Array.from(atob(b64.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)));
+
+/** A viewer token for `scope`. */
+export async function signViewerToken(secret: string, scope: ViewerScope): Promise<string> {
+  const payload = toBase64Url(
+    JSON.stringify({ o: scope.owner, j: scope.jobId, e: Math.floor(scope.expiresAt / 1000) }),
+  );
+  return `${PREFIX}.${payload}.${await hmacSign(secret, message(payload))}`;
+}
+
+export type ViewerCheck = { ok: true; scope: ViewerScope } | { ok: false; reason: "invalid" | "expired" };
+
+/** Whether `token` is a genuine, unexpired viewer token, and what it may see. */
+export async function verifyViewerToken(secret: string, token: string, now: number): Promise<ViewerCheck> {
+  const parts = token.split(".");
+  if (parts.length !== 3 || parts[0] !== PREFIX || !/^[A-Za-z0-9_-]{1,2048}$/.test(parts[1]!)) {
+    return { ok: false, reason: "invalid" };
+  }
+  const [, payload, sig] = parts as [string, string, string];
+  if (!(await hmacVerify(secret, message(payload), sig))) return { ok: false, reason: "invalid" };
+  let claims: { o?: unknown; j?: unknown; e?: unknown };
+  try {
+    claims = JSON.parse(fromBase64Url(payload));
+  } catch {
+    return { ok: false, reason: "invalid" };
+  }
+  if (typeof claims.o !== "string" || typeof claims.e !== "number" || !(claims.j === null || typeof claims.j === "string")) {
+    return { ok: false, reason: "invalid" };
+  }
+  const expiresAt = claims.e * 1000;
+  if (expiresAt <= now) return { ok: false, reason: "expired" };
+  return { ok: true, scope: { owner: claims.o, jobId: claims.j, expiresAt } };
+}
+
+/** Whether a scope lets its holder see job `jobId` of `owner`. */
+export function viewerMaySee(scope: ViewerScope, owner: string, jobId: string): boolean {
+  return scope.owner === owner && (scope.jobId === null || scope.jobId === jobId);
+}
