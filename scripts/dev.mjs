@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // `npm run dev`: makes .dev.vars with fresh secrets on first start, applies the
-// local D1 migrations, then runs `wrangler dev` (http://localhost:8787).
+// local D1 migrations, builds the web app, then serves app and API on one port
+// (http://localhost:8787): `wrangler dev` with the demo backend on, beside
+// `vite build --watch`, which rebuilds web/dist as the app's sources change.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const DEV_VARS = ".dev.vars";
+const VITE = ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"];
 
 if (!existsSync(DEV_VARS)) {
   const apiKey = `sk_dev_${randomBytes(18).toString("base64url")}`;
@@ -24,6 +27,20 @@ const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--loc
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const dev = spawn("wrangler", ["dev", ...process.argv.slice(2)], { stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
-dev.on("exit", (code) => process.exit(code ?? 0));
+// wrangler dev serves web/dist but does not build it: build once, then keep it fresh.
+const build = spawnSync(VITE[0], VITE.slice(1), { stdio: "inherit" });
+if (build.status !== 0) process.exit(build.status ?? 1);
+const watch = spawn(VITE[0], [...VITE.slice(1), "--watch"], { stdio: "inherit" });
+
+// DEMO_MODE mounts /api/demo, the stand-in customer backend the pages use (never set in wrangler.toml).
+const dev = spawn("wrangler", ["dev", "--var", "DEMO_MODE:true", ...process.argv.slice(2)], { stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    watch.kill(signal);
+    dev.kill(signal);
+  });
+}
+dev.on("exit", (code) => {
+  watch.kill("SIGTERM");
+  process.exit(code ?? 0);
+});

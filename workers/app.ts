@@ -6,7 +6,9 @@ import { notFound, onError } from "./errors";
 import type { AppEnv } from "./http/context";
 import { requestLog, withConfig } from "./http/middleware";
 import { callbackRoutes } from "./routes/callbacks";
+import { demoRoutes } from "./routes/demo";
 import { downloadRoutes } from "./routes/downloads";
+import { feedSocketRoutes } from "./routes/feed-socket";
 import { healthRoutes } from "./routes/health";
 import { socketRoutes } from "./routes/job-socket";
 import { jobRoutes } from "./routes/jobs";
@@ -18,7 +20,9 @@ export const app = new Hono<AppEnv>()
   .route("/api/jobs", jobRoutes)
   .route("/api/jobs", callbackRoutes)
   .route("/api/jobs", socketRoutes)
-  .route("/api/jobs", downloadRoutes);
+  .route("/api/jobs", downloadRoutes)
+  .route("/api/feed", feedSocketRoutes)
+  .route("/api/demo", demoRoutes);
 
 app.onError(onError);
 app.notFound(notFound);

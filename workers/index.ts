@@ -2,5 +2,6 @@
 import { app } from "./app";
 
 export { ExportJobState } from "./jobs/export-job-state";
+export { OwnerFeed } from "./feed/owner-feed";
 
 export default app satisfies ExportedHandler<Env>;

@@ -274,3 +274,24 @@ export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+// ------------------------------------------------------------ owner feed
+
+/** One job of an owner changed: its list row as it is now, and the job's event seq. */
+export const FeedJobMessage = z.object({
+  type: z.literal("feed:job"),
+  /** The job's own event seq: a row never goes back to an older one. */
+  seq: z.number().int(),
+  at: z.string(),
+  job: JobSummary,
+});
+export type FeedJobMessage = z.infer<typeof FeedJobMessage>;
+
+export const FeedMessage = FeedJobMessage;
+export type FeedMessage = z.infer<typeof FeedMessage>;
+
+// ------------------------------------------------------------- viewer tokens
+
+/** A read-only browser credential and when it stops working. */
+export const ViewerTokenResponse = z.object({ token: z.string(), expires_at: z.string() });
+export type ViewerTokenResponse = z.infer<typeof ViewerTokenResponse>;

@@ -9,6 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { readConfig, type Config } from "../config";
 import { toJobRow, upsertJobRow } from "../db/jobs";
+import { notifyOwnerFeed } from "../feed/notify-feed";
 import { log } from "../log";
 import {
   ClientMessage,
@@ -195,6 +196,7 @@ export class ExportJobState extends DurableObject<Env> {
       const messages = await this.render(events);
       const frames = messages.map((m) => JSON.stringify(m));
       for (const ws of this.ctx.getWebSockets()) for (const frame of frames) this.sendFrame(ws, frame);
+      await notifyOwnerFeed(this.env, this.store.load());
       await this.syncMirror(urgent, now);
     }
     await this.scheduleAlarm();

@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { requireApiKey } from "../auth/api-key";
 import { sha256Hex } from "../auth/hmac";
+import { requireApiKeyOrOwnerViewer } from "../auth/viewer-read";
 import { decodeCursor, listJobRows, toJobSummary } from "../db/jobs";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
@@ -60,7 +61,7 @@ export const jobRoutes = new Hono<AppEnv>()
     return c.json(response, 201, { Location: response.links.self });
   })
 
-  .get("/", requireApiKey, validate("query", ListJobsQuery), async (c) => {
+  .get("/", requireApiKeyOrOwnerViewer, validate("query", ListJobsQuery), async (c) => {
     const { status, limit, cursor } = c.req.valid("query");
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (after === null) throw new ApiError(400, "invalid_cursor", "cursor is not one this API returned");
