@@ -2,11 +2,13 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /**
- * Two projects:
+ * Three projects:
  * - workers: unit and integration tests inside workerd, against the real
  *   Durable Object, D1 and R2 of wrangler.toml;
  * - e2e: Node tests that start the real `wrangler dev` and talk HTTP and
- *   WebSockets to it, as the scripts and browsers do.
+ *   WebSockets to it, as the scripts and browsers do;
+ * - browser: the web app in Chromium (playwright-core) against a real
+ *   `wrangler dev` with the demo backend and the built web/dist.
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
@@ -40,6 +42,13 @@ export default defineConfig(async () => {
           test: {
             name: "e2e",
             include: ["test/e2e/**/*.test.ts"],
+            environment: "node",
+          },
+        },
+        {
+          test: {
+            name: "browser",
+            include: ["test/browser/**/*.test.ts"],
             environment: "node",
           },
         },

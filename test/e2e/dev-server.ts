@@ -12,6 +12,13 @@ export interface DevServer {
   url: string;
   apiKey: string;
   stop(): Promise<void>;
+  /** Stops wrangler and starts it again on the same port with the same state. */
+  restart(options?: { downMs?: number }): Promise<void>;
+}
+
+export interface DevServerOptions {
+  /** Extra `--var NAME:value` settings, e.g. `{ DEMO_MODE: "true" }`. */
+  vars?: Record<string, string>;
 }
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -41,11 +48,38 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`wrangler dev did not answer /health within ${timeoutMs} ms:\n${output()}`);
 }
 
+/** Resolves once nothing listens on `port` any more. */
+async function waitForPortFree(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+    });
+    if (free) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`port ${port} still in use after ${timeoutMs} ms`);
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill("SIGKILL");
+    await exited;
+  }
+}
+
 /** A fresh dev server: its own D1, R2 and object state in a temp folder, its own secrets. */
-export async function startDevServer(): Promise<DevServer> {
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const state = mkdtempSync(join(tmpdir(), "tracker-e2e-"));
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const apiKey = `sk_e2e_${Math.random().toString(36).slice(2)}${Date.now()}`;
+  const signingSecret = `e2e-signing-secret-${Date.now()}-0123456789`;
   const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
 
   const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
@@ -55,39 +89,41 @@ export async function startDevServer(): Promise<DevServer> {
   });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
 
-  const child = spawn(
-    WRANGLER,
-    [
-      "dev",
-      "--ip", "127.0.0.1",
-      "--port", String(port),
-      "--inspector-port", String(inspectorPort),
-      "--persist-to", state,
-      "--show-interactive-dev-session=false",
-      "--var", `SIGNING_SECRET:e2e-signing-secret-${Date.now()}-0123456789`,
-      "--var", `API_KEY:${apiKey}`,
-    ],
-    { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let log = "";
-  child.stdout!.on("data", (chunk) => (log += chunk));
-  child.stderr!.on("data", (chunk) => (log += chunk));
-
+  const vars = { SIGNING_SECRET: signingSecret, API_KEY: apiKey, ...options.vars };
+  const args = [
+    "dev",
+    "--ip", "127.0.0.1",
+    "--port", String(port),
+    "--inspector-port", String(inspectorPort),
+    "--persist-to", state,
+    "--show-interactive-dev-session=false",
+    ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+  ];
   const url = `http://127.0.0.1:${port}`;
+  let log = "";
+  let child: ChildProcess;
+
+  const launch = async () => {
+    child = spawn(WRANGLER, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout!.on("data", (chunk) => (log += chunk));
+    child.stderr!.on("data", (chunk) => (log += chunk));
+    await waitForHealth(url, child, () => log, 60_000);
+  };
   const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill("SIGKILL");
-    }
+    await kill(child);
     rmSync(state, { recursive: true, force: true });
   };
+  const restart = async ({ downMs = 0 } = {}) => {
+    await kill(child);
+    await waitForPortFree(port, 10_000);
+    await new Promise((r) => setTimeout(r, downMs));
+    await launch();
+  };
   try {
-    await waitForHealth(url, child, () => log, 60_000);
+    await launch();
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url, apiKey, stop };
+  return { url, apiKey, stop, restart };
 }
