@@ -3,131 +3,104 @@
  * demo backend on: the tests play the GPU worker over HTTP callbacks and
  * watch what a user sees.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevServer, type DevServer } from "../e2e/dev-server";
-import { CHROMIUM_PATH, hasChromium, launchChromium, type Browser } from "./chromium";
+import { expect, it } from "vitest";
 import { createDemoJob, gpuWorker } from "./gpu-worker";
-
-const ROOT = join(import.meta.dirname, "../..");
-const required = process.env.REQUIRE_BROWSER === "1";
-const WAIT = { timeout: 20_000 };
+import { describeInChromium, ROOT, WAIT } from "./harness";
 
 const progressBar = (page: Page, percent: number) =>
   page.waitForSelector(`[role=progressbar][aria-label="Export progress"][aria-valuenow="${percent}"]`, WAIT);
 const jobStatus = (page: Page, status: string) => page.waitForSelector(`[data-testid=job][data-status=${status}]`, WAIT);
 const connection = (page: Page, state: string) => page.waitForSelector(`[data-testid=connection][data-state=${state}]`, WAIT);
 
-if (!hasChromium() && !required) {
-  describe.skip(`browser tests: skipped, no Chromium at ${CHROMIUM_PATH} (apt-get install chromium; REQUIRE_BROWSER=1 makes this a failure)`, () => {
-    it("needs Chromium", () => {});
-  });
-} else {
-  let server: DevServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (!hasChromium()) throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM_PATH}`);
-    if (!existsSync(join(ROOT, "web/dist/index.html"))) throw new Error("web/dist is not built: run `npm run build`");
-    [server, browser] = await Promise.all([startDevServer({ vars: { DEMO_MODE: "true" } }), launchChromium()]);
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
+describeInChromium("the job page in Chromium", (h) => {
   const openJob = async (jobId: string) => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/jobs/${jobId}`);
+    const page = await h.open(`/jobs/${jobId}`);
     await connection(page, "live");
     return page;
   };
 
-  describe("the job page in Chromium", () => {
-    it("starts a job from the form, follows it to 100 % and downloads the exact bytes", async () => {
-      const page = await browser.context.newPage();
-      await page.goto(server.url);
-      await page.selectOption("select[name=kind]", { index: 0 });
-      await page.fill("input[name=input]", "launch-teaser");
-      await page.click("button[type=submit]");
-      await page.waitForURL(/\/jobs\/job_[a-z2-7]+$/, WAIT);
-      const jobId = page.url().split("/").at(-1)!;
-      await connection(page, "live");
-      await jobStatus(page, "queued");
+  it("starts a job from the form, follows it to 100 % and downloads the exact bytes", async () => {
+    const page = await h.open("/");
+    await page.selectOption("select[name=kind]", { index: 0 });
+    await page.fill("input[name=input]", "launch-teaser");
+    await page.click("button[type=submit]");
+    await page.waitForURL(/\/jobs\/job_[a-z2-7]+$/, WAIT);
+    const jobId = page.url().split("/").at(-1)!;
+    await connection(page, "live");
+    await jobStatus(page, "queued");
 
-      const worker = await gpuWorker(server, jobId);
-      for (const [percent, stage] of [[20, "decode"], [45, "render"], [62, "render"]] as const) {
-        await worker.progress(percent, stage, `frame ${percent * 12} of 1200`);
-        await progressBar(page, percent);
-        await new Promise((r) => setTimeout(r, 400));
-      }
-      expect(await page.textContent("[data-testid=percent]")).toBe("62%");
-      await page.screenshot({ path: join(ROOT, "docs/job-page.png") });
+    const worker = await gpuWorker(h.server, jobId);
+    for (const [percent, stage] of [[20, "decode"], [45, "render"], [62, "render"]] as const) {
+      await worker.progress(percent, stage, `frame ${percent * 12} of 1200`);
+      await progressBar(page, percent);
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    expect(await page.textContent("[data-testid=percent]")).toBe("62%");
+    await page.screenshot({ path: join(ROOT, "docs/job-page.png") });
 
-      await worker.progress(100, "encode");
-      await progressBar(page, 100);
-      const bytes = new TextEncoder().encode(`pretend mp4 for ${jobId}\n`.repeat(50));
-      await worker.upload(bytes, "launch-teaser.mp4");
-      await worker.complete();
-      await jobStatus(page, "completed");
-      const link = await page.waitForSelector("a[download]", WAIT);
-      expect(await link.textContent()).toContain("launch-teaser.mp4");
+    await worker.progress(100, "encode");
+    await progressBar(page, 100);
+    const bytes = new TextEncoder().encode(`pretend mp4 for ${jobId}\n`.repeat(50));
+    await worker.upload(bytes, "launch-teaser.mp4");
+    await worker.complete();
+    await jobStatus(page, "completed");
+    const link = await page.waitForSelector("a[download]", WAIT);
+    expect(await link.textContent()).toContain("launch-teaser.mp4");
 
-      const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
-      expect(download.suggestedFilename()).toBe("launch-teaser.mp4");
-      expect(new Uint8Array(readFileSync((await download.path())!))).toEqual(bytes);
-      await page.close();
-    }, 60_000);
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    expect(download.suggestedFilename()).toBe("launch-teaser.mp4");
+    expect(new Uint8Array(readFileSync((await download.path())!))).toEqual(bytes);
+    await page.close();
+  }, 60_000);
 
-    it("shows the same progress in two tabs on one job", async () => {
-      const job = await createDemoJob(server);
-      const [first, second] = [await openJob(job.id), await openJob(job.id)];
-      const worker = await gpuWorker(server, job.id);
-      for (const percent of [30, 70]) {
-        await worker.progress(percent);
-        await Promise.all([progressBar(first, percent), progressBar(second, percent)]);
-      }
-      await worker.complete();
-      await Promise.all([jobStatus(first, "completed"), jobStatus(second, "completed")]);
-      await Promise.all([first.close(), second.close()]);
-    }, 60_000);
+  it("shows the same progress in two tabs on one job", async () => {
+    const job = await createDemoJob(h.server);
+    const [first, second] = [await openJob(job.id), await openJob(job.id)];
+    const worker = await gpuWorker(h.server, job.id);
+    for (const percent of [30, 70]) {
+      await worker.progress(percent);
+      await Promise.all([progressBar(first, percent), progressBar(second, percent)]);
+    }
+    await worker.complete();
+    await Promise.all([jobStatus(first, "completed"), jobStatus(second, "completed")]);
+    await Promise.all([first.close(), second.close()]);
+  }, 60_000);
 
-    it("recovers by itself after the dev server restarts mid-job, missing nothing", async () => {
-      const job = await createDemoJob(server);
-      const page = await openJob(job.id);
-      const worker = await gpuWorker(server, job.id);
-      await worker.progress(30);
-      await progressBar(page, 30);
+  it("recovers by itself after the dev server restarts mid-job, missing nothing", async () => {
+    const job = await createDemoJob(h.server);
+    const page = await openJob(job.id);
+    const worker = await gpuWorker(h.server, job.id);
+    await worker.progress(30);
+    await progressBar(page, 30);
 
-      const restarted = server.restart({ downMs: 500 });
-      await connection(page, "reconnecting");
-      await restarted;
-      // While the page is still backing off, the job moves on and finishes.
-      await worker.progress(80, "encode");
-      await worker.complete();
+    const restarted = h.server.restart({ downMs: 500 });
+    await connection(page, "reconnecting");
+    await restarted;
+    // While the page is still backing off, the job moves on and finishes.
+    await worker.progress(80, "encode");
+    await worker.complete();
 
-      await connection(page, "live");
-      await jobStatus(page, "completed");
-      await progressBar(page, 100);
-      await page.close();
-    }, 120_000);
+    await connection(page, "live");
+    await jobStatus(page, "completed");
+    await progressBar(page, 100);
+    await page.close();
+  }, 120_000);
 
-    it("shows a failed job's error and retries it", async () => {
-      const job = await createDemoJob(server);
-      const page = await openJob(job.id);
-      const worker = await gpuWorker(server, job.id);
-      await worker.progress(40);
-      await worker.fail("out of GPU memory at frame 512");
-      await jobStatus(page, "failed");
-      expect(await page.textContent("[data-testid=error]")).toContain("out of GPU memory at frame 512");
+  it("shows a failed job's error and retries it", async () => {
+    const job = await createDemoJob(h.server);
+    const page = await openJob(job.id);
+    const worker = await gpuWorker(h.server, job.id);
+    await worker.progress(40);
+    await worker.fail("out of GPU memory at frame 512");
+    await jobStatus(page, "failed");
+    expect(await page.textContent("[data-testid=error]")).toContain("out of GPU memory at frame 512");
 
-      await page.click("button:has-text('Retry')");
-      await jobStatus(page, "queued");
-      expect(await page.textContent("[data-testid=attempt]")).toBe("2 of 3");
-      await page.close();
-    }, 60_000);
-  });
-}
+    await page.click("button:has-text('Retry')");
+    await jobStatus(page, "queued");
+    expect(await page.textContent("[data-testid=attempt]")).toBe("2 of 3");
+    await page.close();
+  }, 60_000);
+});

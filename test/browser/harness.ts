@@ -1,0 +1,53 @@
+/**
+ * One describe block per browser test file: a `wrangler dev` with the demo
+ * backend and the built web/dist, and a Chromium, shared by its tests.
+ * Without Chromium the block is skipped with a message saying so, unless
+ * REQUIRE_BROWSER=1 (CI), where that is a failure.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { startDevServer, type DevServer } from "../e2e/dev-server";
+import { CHROMIUM_PATH, hasChromium, launchChromium, type Browser } from "./chromium";
+
+export const ROOT = join(import.meta.dirname, "../..");
+export const WAIT = { timeout: 20_000 };
+
+export interface Harness {
+  server: DevServer;
+  browser: Browser;
+  /** A new tab at `path` of the dev server. */
+  open(path: string): Promise<Page>;
+}
+
+export function describeInChromium(name: string, body: (harness: Harness) => void): void {
+  if (!hasChromium() && process.env.REQUIRE_BROWSER !== "1") {
+    describe.skip(`${name}: skipped, no Chromium at ${CHROMIUM_PATH} (apt-get install chromium; REQUIRE_BROWSER=1 fails instead)`, () => {
+      it("needs Chromium", () => {});
+    });
+    return;
+  }
+  describe(name, () => {
+    const harness = {
+      open: async (path: string) => {
+        const page = await harness.browser.context.newPage();
+        await page.goto(`${harness.server.url}${path}`);
+        return page;
+      },
+    } as Harness;
+    beforeAll(async () => {
+      if (!hasChromium()) throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM_PATH}: apt-get install chromium`);
+      if (!existsSync(join(ROOT, "web/dist/index.html"))) throw new Error("web/dist is not built: run `npm run build`");
+      [harness.server, harness.browser] = await Promise.all([
+        startDevServer({ vars: { DEMO_MODE: "true" } }),
+        launchChromium(),
+      ]);
+    }, 90_000);
+    afterAll(async () => {
+      await harness.browser?.close();
+      await harness.server?.stop();
+    });
+    body(harness);
+  });
+}
