@@ -40,6 +40,12 @@ describe("owner feed", () => {
     const running = await feed.waitFor((m) => m.job.id === created.job.id && m.job.progress === 40);
     expect(running.job).toMatchObject({ status: "running", stage: "render" });
     expect(running.seq).toBeGreaterThan(queued.seq);
+
+    // A finer percent changes nothing a list shows, so it is not sent.
+    await callback(created, "progress", { percent: 40.5, stage: "render" });
+    await callback(created, "progress", { percent: 41, stage: "render" });
+    await feed.waitFor((m) => m.job.id === created.job.id && m.job.progress === 41);
+    expect(feed.messages.some((m) => m.job.progress === 40.5)).toBe(false);
     feed.ws.close(1000, "done");
   });
 

@@ -1,11 +1,11 @@
 /**
  * How a job object tells its owner's feed that the job changed. A feed that
- * cannot be reached never fails the job's update: lists resync on reconnect.
+ * cannot be reached never fails or slows the job's update: lists resync on reconnect.
  */
 import { toJobRow, toJobSummary } from "../db/jobs";
 import type { StoredJob } from "../jobs/job-store";
 import { log } from "../log";
-import type { FeedJobMessage } from "../protocol";
+import type { FeedJobMessage, JobEvent, JobSummary } from "../protocol";
 import type { OwnerFeed } from "./owner-feed";
 
 /** The one feed object of `owner`. */
@@ -13,18 +13,34 @@ export function ownerFeed(env: Env, owner: string): DurableObjectStub<OwnerFeed>
   return env.OWNER_FEED.get(env.OWNER_FEED.idFromName(owner));
 }
 
-/** Pushes the job's current list row to its owner's feed. */
-export async function notifyOwnerFeed(env: Env, stored: StoredJob | null): Promise<void> {
-  if (!stored) return;
-  const message: FeedJobMessage = {
-    type: "feed:job",
-    seq: stored.seq,
-    at: new Date().toISOString(),
-    job: toJobSummary(toJobRow(stored.job, stored.seq)),
-  };
-  try {
-    await ownerFeed(env, stored.job.owner).publish(message);
-  } catch (err) {
-    log.warn("feed.notify_failed", { job_id: stored.job.id, error: err instanceof Error ? err.message : String(err) });
-  }
+/**
+ * What a list shows of a job, per object instance: a report that changes none
+ * of it (a finer percent) is not sent. Only a saving: an instance that woke
+ * from hibernation has forgotten it and sends again.
+ */
+const lastShown = new WeakMap<DurableObjectState, string>();
+
+const shownOnList = (job: JobSummary) =>
+  JSON.stringify([job.status, Math.floor(job.progress), job.stage, job.attempt, job.error, job.output_size]);
+
+/**
+ * Pushes the job's current list row to its owner's feed, without holding up
+ * the update that raised it (the object keeps running until it is sent).
+ * Updates that only logged a refused callback change no row and are skipped.
+ */
+export function notifyOwnerFeed(ctx: DurableObjectState, env: Env, stored: StoredJob | null, events: JobEvent[]): void {
+  if (!stored || events.every((e) => e.type === "job:callback_refused")) return;
+  const job = toJobSummary(toJobRow(stored.job, stored.seq));
+  const shown = shownOnList(job);
+  if (lastShown.get(ctx) === shown) return;
+  lastShown.set(ctx, shown);
+  const message: FeedJobMessage = { type: "feed:job", seq: stored.seq, at: new Date().toISOString(), job };
+  // Sends can finish out of order; lists keep the highest seq per job.
+  ctx.waitUntil(
+    ownerFeed(env, stored.job.owner)
+      .publish(message)
+      .catch((err: unknown) =>
+        log.warn("feed.notify_failed", { job_id: stored.job.id, error: err instanceof Error ? err.message : String(err) }),
+      ),
+  );
 }

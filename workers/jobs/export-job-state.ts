@@ -196,7 +196,7 @@ export class ExportJobState extends DurableObject<Env> {
       const messages = await this.render(events);
       const frames = messages.map((m) => JSON.stringify(m));
       for (const ws of this.ctx.getWebSockets()) for (const frame of frames) this.sendFrame(ws, frame);
-      await notifyOwnerFeed(this.env, this.store.load());
+      notifyOwnerFeed(this.ctx, this.env, this.store.load(), events);
       await this.syncMirror(urgent, now);
     }
     await this.scheduleAlarm();
