@@ -43,12 +43,12 @@ export async function gpuWorker(server: DevServer, jobId: string) {
     progress: (percent: number, stage = "render", message?: string) => call("progress", { percent, stage, message }),
     fail: (error: string) => call("error", { error, retryable: false }),
     complete: () => call("complete"),
-    upload: async (bytes: Uint8Array<ArrayBuffer>, filename: string) =>
+    upload: async (content: string, filename: string) =>
       ok(
         await fetch(`${creds.url}/output?filename=${encodeURIComponent(filename)}`, {
           method: "PUT",
           headers: { authorization: `Bearer ${creds.token}`, "content-type": "video/mp4" },
-          body: bytes,
+          body: content,
         }),
         "upload",
       ),

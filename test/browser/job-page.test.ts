@@ -43,8 +43,8 @@ describeInChromium("the job page in Chromium", (h) => {
 
     await worker.progress(100, "encode");
     await progressBar(page, 100);
-    const bytes = new TextEncoder().encode(`pretend mp4 for ${jobId}\n`.repeat(50));
-    await worker.upload(bytes, "launch-teaser.mp4");
+    const content = `pretend mp4 for ${jobId}\n`.repeat(50);
+    await worker.upload(content, "launch-teaser.mp4");
     await worker.complete();
     await jobStatus(page, "completed");
     const link = await page.waitForSelector("a[download]", WAIT);
@@ -52,7 +52,7 @@ describeInChromium("the job page in Chromium", (h) => {
 
     const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
     expect(download.suggestedFilename()).toBe("launch-teaser.mp4");
-    expect(new Uint8Array(readFileSync((await download.path())!))).toEqual(bytes);
+    expect(readFileSync((await download.path())!)).toEqual(Buffer.from(content));
     await page.close();
   }, 60_000);
 
