@@ -21,6 +21,11 @@ describeInChromium("the job page in Chromium", (h) => {
     await connection(page, "live");
     return page;
   };
+  /** A new job, a tab watching it, and its GPU worker. */
+  const watchedJob = async () => {
+    const job = await createDemoJob(h.server);
+    return { job, page: await openJob(job.id), worker: await gpuWorker(h.server, job.id) };
+  };
 
   it("starts a job from the form, follows it to 100 % and downloads the exact bytes", async () => {
     const page = await h.open("/");
@@ -57,9 +62,8 @@ describeInChromium("the job page in Chromium", (h) => {
   }, 60_000);
 
   it("shows the same progress in two tabs on one job", async () => {
-    const job = await createDemoJob(h.server);
-    const [first, second] = [await openJob(job.id), await openJob(job.id)];
-    const worker = await gpuWorker(h.server, job.id);
+    const { job, page: first, worker } = await watchedJob();
+    const second = await openJob(job.id);
     for (const percent of [30, 70]) {
       await worker.progress(percent);
       await Promise.all([progressBar(first, percent), progressBar(second, percent)]);
@@ -70,9 +74,7 @@ describeInChromium("the job page in Chromium", (h) => {
   }, 60_000);
 
   it("recovers by itself after the dev server restarts mid-job, missing nothing", async () => {
-    const job = await createDemoJob(h.server);
-    const page = await openJob(job.id);
-    const worker = await gpuWorker(h.server, job.id);
+    const { page, worker } = await watchedJob();
     await worker.progress(30);
     await progressBar(page, 30);
 
@@ -90,9 +92,7 @@ describeInChromium("the job page in Chromium", (h) => {
   }, 120_000);
 
   it("shows a failed job's error and retries it", async () => {
-    const job = await createDemoJob(h.server);
-    const page = await openJob(job.id);
-    const worker = await gpuWorker(h.server, job.id);
+    const { page, worker } = await watchedJob();
     await worker.progress(40);
     await worker.fail("out of GPU memory at frame 512");
     await jobStatus(page, "failed");

@@ -5,6 +5,7 @@
  * runtime every time (hibernation API), so it can sleep between updates.
  */
 import { DurableObject } from "cloudflare:workers";
+import { answerClose } from "../http/socket-close";
 import { log } from "../log";
 import type { FeedMessage } from "../protocol";
 
@@ -39,12 +40,7 @@ export class OwnerFeed extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    // The runtime does not answer a close for us; 1005/1006/1015 cannot be sent back.
-    try {
-      ws.close(code === 1005 || code === 1006 || code === 1015 ? 1000 : code, reason);
-    } catch {
-      // Already closed.
-    }
+    answerClose(ws, code, reason);
   }
 
   override async webSocketError(_ws: WebSocket, error: unknown): Promise<void> {
