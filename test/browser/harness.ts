@@ -23,6 +23,8 @@ export interface Harness {
 
 export function describeInChromium(name: string, body: (harness: Harness) => void): void {
   if (!hasChromium() && process.env.REQUIRE_BROWSER !== "1") {
+    // Written past vitest's console capture, so the reason shows in every run.
+    process.stderr.write(`\n[browser] ${name}: SKIPPED, no Chromium at ${CHROMIUM_PATH}; apt-get install chromium\n`);
     describe.skip(`${name}: skipped, no Chromium at ${CHROMIUM_PATH} (apt-get install chromium; REQUIRE_BROWSER=1 fails instead)`, () => {
       it("needs Chromium", () => {});
     });

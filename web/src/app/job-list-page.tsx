@@ -51,7 +51,7 @@ function JobRow({ job, now }: { job: JobSummary; now: number }) {
         <ProgressBar percent={job.progress} status={job.status} label={`${job.kind} progress`} />
         <span className="percent small">{formatPercent(job.progress)}</span>
         <span className="row-meta">
-          {job.stage ?? job.error ?? ""} · {formatAgo(job.created_at, now)}
+          {[job.error ?? job.stage, `attempt ${job.attempt}`, formatAgo(job.created_at, now)].filter(Boolean).join(" · ")}
         </span>
       </a>
     </li>

@@ -54,6 +54,9 @@ function JobCard({ job }: { job: Job }) {
         <Fact label="Output" value={job.output ? formatBytes(job.output.size) : "–"} />
       </dl>
 
+      {job.status === "queued" && job.retry_at && Date.parse(job.retry_at) > now && (
+        <p className="notice">Next attempt in {formatDuration((Date.parse(job.retry_at) - now) / 1000)}.</p>
+      )}
       {job.stalled_since && job.status === "running" && (
         <p className="notice">No word from the worker for a while; it will be retried if it stays silent.</p>
       )}
