@@ -14,6 +14,14 @@ import { CHROMIUM_PATH, hasChromium, launchChromium, type Browser } from "./chro
 export const ROOT = join(import.meta.dirname, "../..");
 export const WAIT = { timeout: 20_000 };
 
+/**
+ * Where a test's screenshot goes: docs/ (shown in the README) with
+ * UPDATE_SCREENSHOTS=1, else .tmp/screenshots/, so a test run leaves the tree clean.
+ */
+export function screenshotPath(name: string): string {
+  return process.env.UPDATE_SCREENSHOTS === "1" ? join(ROOT, "docs", name) : join(ROOT, ".tmp/screenshots", name);
+}
+
 export interface Harness {
   server: DevServer;
   browser: Browser;

@@ -2,10 +2,9 @@
  * The live job list in Chromium: jobs appear and move without a reload,
  * the status filter follows changes, older pages load on demand.
  */
-import { join } from "node:path";
 import { expect, it } from "vitest";
 import { createDemoJob, gpuWorker } from "./gpu-worker";
-import { describeInChromium, ROOT, WAIT } from "./harness";
+import { describeInChromium, screenshotPath, WAIT } from "./harness";
 
 describeInChromium("the job list in Chromium", (h) => {
   it("shows new jobs and their progress live, filters by status and loads older pages", async () => {
@@ -34,7 +33,7 @@ describeInChromium("the job list in Chromium", (h) => {
 
     await page.click("button.chip:has-text('all')");
     await page.waitForSelector(`${row}[data-status=completed]`, WAIT);
-    await page.screenshot({ path: join(ROOT, "docs/job-list.png") });
+    await page.screenshot({ path: screenshotPath("job-list.png") });
     await page.close();
   }, 90_000);
 });

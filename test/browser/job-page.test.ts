@@ -4,11 +4,10 @@
  * watch what a user sees.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
 import { createDemoJob, gpuWorker } from "./gpu-worker";
-import { describeInChromium, ROOT, WAIT } from "./harness";
+import { describeInChromium, screenshotPath, WAIT } from "./harness";
 
 const progressBar = (page: Page, percent: number) =>
   page.waitForSelector(`[role=progressbar][aria-label="Export progress"][aria-valuenow="${percent}"]`, WAIT);
@@ -44,7 +43,7 @@ describeInChromium("the job page in Chromium", (h) => {
       await new Promise((r) => setTimeout(r, 400));
     }
     expect(await page.textContent("[data-testid=percent]")).toBe("62%");
-    await page.screenshot({ path: join(ROOT, "docs/job-page.png") });
+    await page.screenshot({ path: screenshotPath("job-page.png") });
 
     await worker.progress(100, "encode");
     await progressBar(page, 100);

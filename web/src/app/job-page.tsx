@@ -1,13 +1,22 @@
 /** One job, live: progress, timing, attempt, error, and the actions that fit its state. */
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useExportJob, type Job } from "../client";
 import { cancelJob, retryJob, viewerToken } from "./auth";
 import { elapsedSeconds, formatBytes, formatDuration, formatPercent, remainingSeconds } from "./format";
 import { ConnectionPill, ProgressBar, StatusBadge, useNow } from "./parts";
 import { navigate } from "./router";
 
+/** How long the page waits for a first answer before saying it may be the wrong link. */
+const NO_ANSWER_MS = 8000;
+
 export function JobPage({ id }: { id: string }) {
   const { job, connection } = useExportJob(id, viewerToken);
+  const [openedAt] = useState(Date.now);
+  const now = useNow();
+  useEffect(() => {
+    document.title = job ? `${formatPercent(job.progress.percent)} · ${job.kind} · Exports` : "Export · Exports";
+  }, [job]);
+  const waitedLong = !job && now - openedAt > NO_ANSWER_MS;
   return (
     <main className="page">
       <nav className="crumbs">
@@ -16,7 +25,13 @@ export function JobPage({ id }: { id: string }) {
         </a>
         <ConnectionPill state={connection} />
       </nav>
-      {job ? <JobCard job={job} /> : <section className="card skeleton" aria-busy="true">Loading export…</section>}
+      {job ? (
+        <JobCard job={job} />
+      ) : (
+        <section className="card skeleton" aria-busy="true">
+          {waitedLong ? "No answer for this export yet: check the link, or wait while we keep trying." : "Loading export…"}
+        </section>
+      )}
     </main>
   );
 }
