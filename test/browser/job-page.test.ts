@@ -90,6 +90,19 @@ describeInChromium("the job page in Chromium", (h) => {
     await page.close();
   }, 120_000);
 
+  it("shows offline while the network is gone and catches up when it is back", async () => {
+    const { page, worker } = await watchedJob();
+    await worker.progress(10);
+    await progressBar(page, 10);
+    await page.context().setOffline(true);
+    await connection(page, "offline");
+    await worker.progress(90, "encode");
+    await page.context().setOffline(false);
+    await connection(page, "live");
+    await progressBar(page, 90);
+    await page.close();
+  }, 60_000);
+
   it("shows a failed job's error and retries it", async () => {
     const { page, worker } = await watchedJob();
     await worker.progress(40);

@@ -39,8 +39,8 @@ export function openLiveSocket(options: LiveSocketOptions): () => void {
   let everOpen = false;
   const offline = () => typeof navigator !== "undefined" && navigator.onLine === false;
   const report = () => {
-    if (socket.readyState === socket.OPEN) options.onConnection("live");
-    else if (offline()) options.onConnection("offline");
+    if (offline()) options.onConnection("offline");
+    else if (socket.readyState === socket.OPEN) options.onConnection("live");
     else options.onConnection(everOpen ? "reconnecting" : "connecting");
   };
   socket.addEventListener("open", () => {
@@ -54,9 +54,11 @@ export function openLiveSocket(options: LiveSocketOptions): () => void {
   const ping = setInterval(() => {
     if (socket.readyState === socket.OPEN) socket.send("ping");
   }, PING_INTERVAL_MS);
+  // Back online: a socket that looks open may have died silently, so connect afresh
+  // (resuming from the last seq costs only the events missed).
   const onOnline = () => {
     report();
-    if (socket.readyState !== socket.OPEN) socket.reconnect();
+    socket.reconnect();
   };
   globalThis.addEventListener?.("online", onOnline);
   globalThis.addEventListener?.("offline", report);
