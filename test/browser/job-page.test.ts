@@ -25,6 +25,13 @@ describeInChromium("the job page in Chromium", (h) => {
     const job = await createDemoJob(h.server);
     return { job, page: await openJob(job.id), worker: await gpuWorker(h.server, job.id) };
   };
+  /** A watched job whose worker has reported `percent`, as the page shows. */
+  const runningJob = async (percent: number) => {
+    const watched = await watchedJob();
+    await watched.worker.progress(percent);
+    await progressBar(watched.page, percent);
+    return watched;
+  };
 
   it("starts a job from the form, follows it to 100 % and downloads the exact bytes", async () => {
     const page = await h.open("/");
@@ -73,9 +80,7 @@ describeInChromium("the job page in Chromium", (h) => {
   }, 60_000);
 
   it("recovers by itself after the dev server restarts mid-job, missing nothing", async () => {
-    const { page, worker } = await watchedJob();
-    await worker.progress(30);
-    await progressBar(page, 30);
+    const { page, worker } = await runningJob(30);
 
     const restarted = h.server.restart({ downMs: 500 });
     await connection(page, "reconnecting");
@@ -91,9 +96,7 @@ describeInChromium("the job page in Chromium", (h) => {
   }, 120_000);
 
   it("shows offline while the network is gone and catches up when it is back", async () => {
-    const { page, worker } = await watchedJob();
-    await worker.progress(10);
-    await progressBar(page, 10);
+    const { page, worker } = await runningJob(10);
     await page.context().setOffline(true);
     await connection(page, "offline");
     await worker.progress(90, "encode");
@@ -104,8 +107,7 @@ describeInChromium("the job page in Chromium", (h) => {
   }, 60_000);
 
   it("shows a failed job's error and retries it", async () => {
-    const { page, worker } = await watchedJob();
-    await worker.progress(40);
+    const { page, worker } = await runningJob(40);
     await worker.fail("out of GPU memory at frame 512");
     await jobStatus(page, "failed");
     expect(await page.textContent("[data-testid=error]")).toContain("out of GPU memory at frame 512");
