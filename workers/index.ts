@@ -2,5 +2,6 @@
 import { app } from "./app";
 
 export { ExportJobState } from "./jobs/export-job-state";
+export { RateLimiter } from "./rate-limit/rate-limiter";
 
 export default app satisfies ExportedHandler<Env>;
