@@ -1,31 +1,29 @@
 #!/usr/bin/env node
-// `npm run dev`: makes .dev.vars with fresh secrets on first start, applies the
-// local D1 migrations, builds the web app, then serves app and API on one port
-// (http://localhost:8787): `wrangler dev` with the demo backend on, beside
+// `npm run dev`: makes .dev.vars with a fresh signing secret on first start,
+// applies the local D1 migrations, makes sure the local development API key
+// exists (.dev-api-key), builds the web app, then serves app and API on one
+// port (http://localhost:8787): `wrangler dev` with the demo backend on, beside
 // `vite build --watch`, which rebuilds web/dist as the app's sources change.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 
 const DEV_VARS = ".dev.vars";
 const VITE = ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"];
 
 if (!existsSync(DEV_VARS)) {
-  const apiKey = `sk_dev_${randomBytes(18).toString("base64url")}`;
-  writeFileSync(
-    DEV_VARS,
-    `# Made by npm run dev. Never commit this file.\nSIGNING_SECRET=${randomBytes(32).toString("hex")}\nAPI_KEY=${apiKey}\n`,
-  );
-  console.log(`Created ${DEV_VARS} with a new signing secret and API key.`);
+  writeFileSync(DEV_VARS, `# Made by npm run dev. Never commit this file.\nSIGNING_SECRET=${randomBytes(32).toString("hex")}\n`);
+  console.log(`Created ${DEV_VARS} with a new signing secret.`);
 }
-const apiKey = /^API_KEY=(.*)$/m.exec(readFileSync(DEV_VARS, "utf8"))?.[1];
-console.log(`Local API key (Authorization: Bearer ...): ${apiKey}`);
 
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
   stdio: "inherit",
   env: { ...process.env, CI: "true" },
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
+const key = spawnSync("tsx", ["scripts/keys.ts", "dev"], { stdio: "inherit" });
+if (key.status !== 0) process.exit(key.status ?? 1);
 
 // wrangler dev serves web/dist but does not build it: build once, then keep it fresh.
 const build = spawnSync(VITE[0], VITE.slice(1), { stdio: "inherit" });

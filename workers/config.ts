@@ -16,24 +16,28 @@ const seconds = z.coerce.number().positive();
 
 const ConfigSchema = z.object({
   SIGNING_SECRET: secret("SIGNING_SECRET"),
-  API_KEY: secret("API_KEY"),
   HEARTBEAT_TIMEOUT_SECONDS: seconds.default(60),
   MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   RETRY_BACKOFF_SECONDS: z.coerce.number().min(0).default(5),
   DOWNLOAD_URL_TTL_SECONDS: seconds.default(3600),
   MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(100_000_000),
   MIRROR_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  JOBS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  CORS_ORIGINS: z.string().default(""),
 });
 
 export interface Config {
   signingSecret: string;
-  apiKey: string;
   heartbeatTimeoutMs: number;
   maxAttempts: number;
   retryBackoffMs: number;
   downloadTtlSeconds: number;
   maxOutputBytes: number;
   mirrorIntervalMs: number;
+  /** Job creations each API key may make per minute (a burst of as many is allowed). */
+  jobsPerMinute: number;
+  /** Browser origins allowed to call the API cross-origin. */
+  corsOrigins: string[];
 }
 
 /** The config of `env`, or a ConfigError naming what is wrong. */
@@ -45,12 +49,13 @@ export function readConfig(env: Env): Config {
   const c = parsed.data;
   return {
     signingSecret: c.SIGNING_SECRET,
-    apiKey: c.API_KEY,
     heartbeatTimeoutMs: c.HEARTBEAT_TIMEOUT_SECONDS * 1000,
     maxAttempts: c.MAX_ATTEMPTS,
     retryBackoffMs: c.RETRY_BACKOFF_SECONDS * 1000,
     downloadTtlSeconds: c.DOWNLOAD_URL_TTL_SECONDS,
     maxOutputBytes: c.MAX_OUTPUT_BYTES,
     mirrorIntervalMs: c.MIRROR_INTERVAL_MS,
+    jobsPerMinute: c.JOBS_PER_MINUTE,
+    corsOrigins: c.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
   };
 }

@@ -152,6 +152,20 @@ export const ListJobsResponse = z.object({
 });
 export type ListJobsResponse = z.infer<typeof ListJobsResponse>;
 
+/** Viewer tokens live an hour by default and a day at the most. */
+export const ViewerTokenBody = z.object({
+  job_id: z.string().optional(),
+  ttl_seconds: z.number().int().min(60).max(86_400).optional(),
+});
+export type ViewerTokenBody = z.infer<typeof ViewerTokenBody>;
+
+export const ViewerTokenResponse = z.object({
+  token: z.string(),
+  job_id: z.string().nullable(),
+  expires_at: z.string(),
+});
+export type ViewerTokenResponse = z.infer<typeof ViewerTokenResponse>;
+
 export const StatsResponse = z.object({
   jobs: z.object({
     total: z.number().int(),
@@ -289,9 +303,3 @@ export type FeedJobMessage = z.infer<typeof FeedJobMessage>;
 
 export const FeedMessage = FeedJobMessage;
 export type FeedMessage = z.infer<typeof FeedMessage>;
-
-// ------------------------------------------------------------- viewer tokens
-
-/** A read-only browser credential and when it stops working. */
-export const ViewerTokenResponse = z.object({ token: z.string(), expires_at: z.string() });
-export type ViewerTokenResponse = z.infer<typeof ViewerTokenResponse>;

@@ -14,12 +14,12 @@ export class Stop extends Error {
   }
 }
 
-/** $API_KEY, else the API_KEY line of .dev.vars next to package.json. */
+/** $API_KEY, else the local development key that `npm run dev` keeps in .dev-api-key. */
 export function readApiKey(): string {
   if (process.env.API_KEY) return process.env.API_KEY;
-  const devVars = new URL("../../.dev.vars", import.meta.url);
-  const key = existsSync(devVars) ? /^API_KEY=(.+)$/m.exec(readFileSync(devVars, "utf8"))?.[1]?.trim() : undefined;
-  if (!key) throw new Stop("no API key: set API_KEY, or run `npm run dev` once to create .dev.vars", 1);
+  const devKey = new URL("../../.dev-api-key", import.meta.url);
+  const key = existsSync(devKey) ? readFileSync(devKey, "utf8").trim() : "";
+  if (!key) throw new Stop("no API key: set API_KEY, or run `npm run dev` once to create .dev-api-key", 1);
   return key;
 }
 

@@ -23,6 +23,7 @@ export interface DevServerOptions {
 
 const ROOT = join(import.meta.dirname, "../..");
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
+const TSX = join(ROOT, "node_modules/.bin/tsx");
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -74,11 +75,10 @@ async function kill(child: ChildProcess): Promise<void> {
   }
 }
 
-/** A fresh dev server: its own D1, R2 and object state in a temp folder, its own secrets. */
+/** A fresh dev server: its own D1, R2 and object state in a temp folder, its own secret and API key. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const state = mkdtempSync(join(tmpdir(), "tracker-e2e-"));
   const [port, inspectorPort] = [await freePort(), await freePort()];
-  const apiKey = `sk_e2e_${Math.random().toString(36).slice(2)}${Date.now()}`;
   const signingSecret = `e2e-signing-secret-${Date.now()}-0123456789`;
   const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
 
@@ -88,8 +88,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     encoding: "utf8",
   });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  const keys = spawnSync(TSX, ["scripts/keys.ts", "create", "--owner", "default", "--name", "e2e", "--persist-to", state], {
+    cwd: ROOT,
+    env,
+    encoding: "utf8",
+  });
+  const apiKey = /^(sk_\S+)$/m.exec(keys.stdout)?.[1];
+  if (keys.status !== 0 || !apiKey) throw new Error(`key creation failed:\n${keys.stdout}${keys.stderr}`);
 
-  const vars = { SIGNING_SECRET: signingSecret, API_KEY: apiKey, ...options.vars };
+  const vars = { SIGNING_SECRET: signingSecret, ...options.vars };
   const args = [
     "dev",
     "--ip", "127.0.0.1",

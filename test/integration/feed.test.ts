@@ -51,7 +51,7 @@ describe("owner feed", () => {
 
   it("refuses a missing, forged, expired or job-scoped token", async () => {
     const upgrade = { headers: { upgrade: "websocket" } };
-    expect((await api("/api/feed/ws", upgrade)).status).toBe(400);
+    expect((await api("/api/feed/ws", upgrade)).status).toBe(401);
     expect((await api("/api/feed/ws?token=vt1.abc.def", upgrade)).status).toBe(401);
     expect((await api(`/api/feed/ws?token=${await token(null, Date.now() - 1000)}`, upgrade)).status).toBe(401);
     const scoped = await api(`/api/feed/ws?token=${await token("job_x")}`, upgrade);

@@ -7,8 +7,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { DEFAULT_OWNER } from "../auth/api-key";
-import { sha256Hex } from "../auth/hmac";
+import { sha256Hex } from "../auth/digest";
 import { signViewerToken } from "../auth/viewer-token";
 import type { Config } from "../config";
 import { ApiError } from "../errors";
@@ -20,6 +19,8 @@ import { jobObject, refusalError, validJobId } from "../jobs/job-object";
 import { downloadLinkFor } from "../jobs/links";
 import { JobKind, JsonValue, type ViewerTokenResponse } from "../protocol";
 
+/** The owner the demo plays: the one `npm run dev`'s local API key belongs to. */
+const DEMO_OWNER = "default";
 /** How long a demo viewer token lasts; the page asks for a new one before then. */
 const VIEWER_TTL_SECONDS = 3600;
 const MAX_INPUT_BYTES = 64 * 1024;
@@ -28,8 +29,8 @@ const DemoCreateBody = z.object({ kind: JobKind, input: JsonValue.default({}) })
 
 async function viewerToken(config: Config, jobId: string | null): Promise<ViewerTokenResponse> {
   const expiresAt = Date.now() + VIEWER_TTL_SECONDS * 1000;
-  const token = await signViewerToken(config.signingSecret, { owner: DEFAULT_OWNER, jobId, expiresAt });
-  return { token, expires_at: new Date(expiresAt).toISOString() };
+  const token = await signViewerToken(config.signingSecret, { owner: DEMO_OWNER, jobId, expiresAt });
+  return { token, job_id: jobId, expires_at: new Date(expiresAt).toISOString() };
 }
 
 async function jobView(job: JobState, config: Config) {
@@ -54,7 +55,7 @@ export const demoRoutes = new Hono<AppEnv>()
     const outcome = await jobObject(c.env, id).create(
       {
         id,
-        owner: DEFAULT_OWNER,
+        owner: DEMO_OWNER,
         kind: body.kind,
         inputJson,
         origin: new URL(c.req.url).origin,
@@ -70,14 +71,14 @@ export const demoRoutes = new Hono<AppEnv>()
   .post("/jobs/:id/cancel", validJobId, async (c) => {
     const outcome = await jobObject(c.env, c.req.param("id")).apply(
       { type: "cancel", reason: "canceled from the web app" },
-      DEFAULT_OWNER,
+      DEMO_OWNER,
     );
     if (!outcome.ok) throw refusalError(outcome.refusal);
     return c.json({ job: await jobView(outcome.job, c.var.config) });
   })
 
   .post("/jobs/:id/retry", validJobId, async (c) => {
-    const outcome = await jobObject(c.env, c.req.param("id")).apply({ type: "retry" }, DEFAULT_OWNER);
+    const outcome = await jobObject(c.env, c.req.param("id")).apply({ type: "retry" }, DEMO_OWNER);
     if (!outcome.ok) throw refusalError(outcome.refusal);
     return c.json({ job: await jobView(outcome.job, c.var.config) });
   });
