@@ -24,6 +24,7 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
                   API_KEY: "test-api-key-0123456789",
+                  WORKER_KEY: "test-worker-key-0123456789",
                   MAX_OUTPUT_BYTES: "1048576",
                   RETRY_BACKOFF_SECONDS: "1",
                 },

@@ -10,6 +10,7 @@ import { downloadRoutes } from "./routes/downloads";
 import { healthRoutes } from "./routes/health";
 import { socketRoutes } from "./routes/job-socket";
 import { jobRoutes } from "./routes/jobs";
+import { workerRoutes } from "./routes/worker";
 
 export const app = new Hono<AppEnv>()
   .use("*", requestLog)
@@ -18,7 +19,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/jobs", jobRoutes)
   .route("/api/jobs", callbackRoutes)
   .route("/api/jobs", socketRoutes)
-  .route("/api/jobs", downloadRoutes);
+  .route("/api/jobs", downloadRoutes)
+  .route("/api/worker", workerRoutes);
 
 app.onError(onError);
 app.notFound(notFound);

@@ -8,6 +8,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { readConfig, type Config } from "../config";
+import { needsDispatchNotice, notifyDispatch } from "../dispatch/notify-dispatch";
 import { toJobRow, upsertJobRow } from "../db/jobs";
 import { log } from "../log";
 import {
@@ -109,6 +110,21 @@ export class ExportJobState extends DurableObject<Env> {
     return { ok: true, job: result.job };
   }
 
+  /**
+   * A pull worker's lease claims `attempt`: only a queued job on that attempt
+   * can be claimed; it starts (running) and its heartbeat clock runs from now,
+   * so a lease that lapses goes back to the queue through the stall path.
+   */
+  async claim(attempt: number): Promise<ApplyOutcome> {
+    const stored = this.store.load();
+    if (!stored) return { ok: false, refusal: NOT_FOUND, job: null };
+    if (stored.job.status !== "queued" || stored.job.attempt !== attempt) {
+      const message = `attempt ${attempt} cannot be claimed: the job is ${stored.job.status} on attempt ${stored.job.attempt}`;
+      return { ok: false, refusal: { status: 409, code: "not_claimable", message }, job: stored.job };
+    }
+    return this.apply({ type: "heartbeat", attempt });
+  }
+
   /** Puts a refused callback in the event log, so an operator can see why an update was not taken. */
   async recordRefusedCallback(refused: RefusedCallback): Promise<JobState | null> {
     const stored = this.store.load();
@@ -196,6 +212,8 @@ export class ExportJobState extends DurableObject<Env> {
       const frames = messages.map((m) => JSON.stringify(m));
       for (const ws of this.ctx.getWebSockets()) for (const frame of frames) this.sendFrame(ws, frame);
       await this.syncMirror(urgent, now);
+      const job = this.store.load()?.job;
+      if (job && needsDispatchNotice(job, events)) await notifyDispatch(this.env, job);
     }
     await this.scheduleAlarm();
   }

@@ -1,0 +1,167 @@
+/**
+ * DispatchCoordinator: the one Durable Object that holds the pull queue.
+ *
+ * Jobs tell it their dispatch state (after every status change); workers
+ * lease from it. Every method runs its SQL without an await in between, so
+ * the object serialises leases: no job is handed to two workers at once.
+ * The queue lives in the object's SQLite, so it survives eviction.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { HEALTH_WINDOW, summarizeHealth, type EndpointCall } from "./endpoint-choice";
+import { nextToLease, planQueueEntry, type JobDispatchView, type QueueEntry } from "./queue-plan";
+
+interface EntryRow extends Record<string, SqlStorageValue> {
+  job_id: string;
+  kind: string;
+  priority: number;
+  created_at: number;
+  attempt: number;
+  eligible_at: number;
+  state: string;
+  worker: string | null;
+  leased_at: number | null;
+}
+
+const SCHEMA = `CREATE TABLE IF NOT EXISTS queue (
+  job_id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  eligible_at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  worker TEXT,
+  leased_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS queue_order ON queue (state, priority DESC, created_at, job_id);
+CREATE TABLE IF NOT EXISTS endpoint_calls (url TEXT NOT NULL, at INTEGER NOT NULL, ok INTEGER NOT NULL, error TEXT);
+CREATE INDEX IF NOT EXISTS endpoint_calls_by_url ON endpoint_calls (url, at);
+CREATE TABLE IF NOT EXISTS push_runs (job_id TEXT PRIMARY KEY, attempt INTEGER NOT NULL, endpoint TEXT NOT NULL, run_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cursor (id INTEGER PRIMARY KEY CHECK (id = 1), turn INTEGER NOT NULL);
+INSERT OR IGNORE INTO cursor (id, turn) VALUES (1, 0);`;
+
+/** How many of the best-ordered eligible entries a lease reads (the first one wins). */
+const LEASE_WINDOW = 200;
+
+const toEntry = (r: EntryRow): QueueEntry => ({
+  jobId: r.job_id,
+  kind: r.kind,
+  priority: r.priority,
+  createdAt: r.created_at,
+  attempt: r.attempt,
+  eligibleAt: r.eligible_at,
+  state: r.state === "leased" ? "leased" : "queued",
+  worker: r.worker,
+  leasedAt: r.leased_at,
+});
+
+export class DispatchCoordinator extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(SCHEMA);
+  }
+
+  private get sql() {
+    return this.ctx.storage.sql;
+  }
+
+  private entry(jobId: string): QueueEntry | null {
+    const row = this.sql.exec<EntryRow>("SELECT * FROM queue WHERE job_id = ?", jobId).toArray()[0];
+    return row ? toEntry(row) : null;
+  }
+
+  /** A job's word about its state: queue it, keep its lease, or drop it. */
+  async sync(job: JobDispatchView): Promise<QueueEntry | null> {
+    const plan = planQueueEntry(this.entry(job.jobId), job);
+    if (plan.action === "delete") this.sql.exec("DELETE FROM queue WHERE job_id = ?", job.jobId);
+    if (plan.action === "queue") {
+      const e = plan.entry;
+      this.sql.exec(
+        `INSERT OR REPLACE INTO queue (job_id, kind, priority, created_at, attempt, eligible_at, state, worker, leased_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', NULL, NULL)`,
+        e.jobId, e.kind, e.priority, e.createdAt, e.attempt, e.eligibleAt,
+      );
+    }
+    return this.entry(job.jobId);
+  }
+
+  /** Takes the next eligible job for `worker` (priority, then oldest), or null. */
+  async lease(worker: string, now: number, kinds?: string[]): Promise<QueueEntry | null> {
+    const byKind = kinds === undefined ? "" : `AND kind IN (${kinds.map(() => "?").join(", ") || "NULL"})`;
+    const rows = this.sql
+      .exec<EntryRow>(
+        `SELECT * FROM queue WHERE state = 'queued' AND eligible_at <= ? ${byKind}
+         ORDER BY priority DESC, created_at, job_id LIMIT ${LEASE_WINDOW}`,
+        now,
+        ...(kinds ?? []),
+      )
+      .toArray()
+      .map(toEntry);
+    const next = nextToLease(rows, now, kinds);
+    if (!next) return null;
+    this.sql.exec("UPDATE queue SET state = 'leased', worker = ?, leased_at = ? WHERE job_id = ?", worker, now, next.jobId);
+    return { ...next, state: "leased", worker, leasedAt: now };
+  }
+
+  /** Drops a leased entry whose job refused the claim (it moved on); the job's own word decides what comes next. */
+  async forget(jobId: string, attempt: number): Promise<void> {
+    this.sql.exec("DELETE FROM queue WHERE job_id = ? AND attempt = ? AND state = 'leased'", jobId, attempt);
+  }
+
+  /** Queue depth (queued pull jobs, eligible now or later) and leased jobs. */
+  async counts(): Promise<{ queued: number; leased: number }> {
+    const rows = this.sql.exec<{ state: string; n: number }>("SELECT state, COUNT(*) AS n FROM queue GROUP BY state").toArray();
+    const count = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
+    return { queued: count("queued"), leased: count("leased") };
+  }
+
+  // ------------------------------------------------------------- push mode
+
+  /** The round-robin cursor: each call hands out the next turn. */
+  async nextTurn(): Promise<number> {
+    return this.sql.exec<{ turn: number }>("UPDATE cursor SET turn = turn + 1 WHERE id = 1 RETURNING turn - 1 AS turn").one().turn;
+  }
+
+  /** Remembers one call to an endpoint for its health (the last HEALTH_WINDOW per endpoint). */
+  async recordEndpointCall(call: EndpointCall): Promise<void> {
+    this.sql.exec("INSERT INTO endpoint_calls (url, at, ok, error) VALUES (?, ?, ?, ?)", call.url, call.at, call.ok ? 1 : 0, call.error);
+    this.sql.exec(
+      `DELETE FROM endpoint_calls WHERE url = ? AND rowid NOT IN
+       (SELECT rowid FROM endpoint_calls WHERE url = ? ORDER BY at DESC LIMIT ${HEALTH_WINDOW})`,
+      call.url,
+      call.url,
+    );
+  }
+
+  /** Health of each configured endpoint from its recent calls. */
+  async endpointHealth(endpoints: string[]): Promise<ReturnType<typeof summarizeHealth>> {
+    const calls = this.sql
+      .exec<{ url: string; at: number; ok: number; error: string | null }>("SELECT url, at, ok, error FROM endpoint_calls")
+      .toArray()
+      .map((r) => ({ ...r, ok: r.ok === 1 }));
+    return summarizeHealth(endpoints, calls);
+  }
+
+  /** Where a push job's attempt runs, so a cancel can reach its provider. */
+  async recordPushRun(jobId: string, attempt: number, endpoint: string, runId: string): Promise<void> {
+    this.sql.exec("INSERT OR REPLACE INTO push_runs (job_id, attempt, endpoint, run_id) VALUES (?, ?, ?, ?)", jobId, attempt, endpoint, runId);
+  }
+
+  /** Takes (and forgets) the provider run of a push job. */
+  async takePushRun(jobId: string): Promise<{ attempt: number; endpoint: string; runId: string } | null> {
+    const row = this.sql
+      .exec<{ attempt: number; endpoint: string; run_id: string }>("DELETE FROM push_runs WHERE job_id = ? RETURNING attempt, endpoint, run_id", jobId)
+      .toArray()[0];
+    return row ? { attempt: row.attempt, endpoint: row.endpoint, runId: row.run_id } : null;
+  }
+
+  /** The entry the coordinator holds for a job (tests and operators). */
+  async peek(jobId: string): Promise<QueueEntry | null> {
+    return this.entry(jobId);
+  }
+}
+
+/** The one coordinator of this deployment. */
+export function dispatchCoordinator(env: Env): DurableObjectStub<DispatchCoordinator> {
+  return env.DISPATCH_COORDINATOR.get(env.DISPATCH_COORDINATOR.idFromName("default"));
+}

@@ -1,0 +1,51 @@
+/**
+ * The hook from a job's object to dispatch: after a job's status changes,
+ * a pull job tells the coordinator (queue it, or drop it) and a push job is
+ * sent to the push queue or, when canceled, canceled at its GPU provider.
+ */
+import { log } from "../log";
+import type { JobEvent } from "../protocol";
+import type { JobState } from "../jobs/job";
+import { dispatchCoordinator } from "./dispatch-coordinator";
+import { notifyPush } from "./push-dispatch";
+import type { JobDispatchView } from "./queue-plan";
+
+/** Events after which the dispatcher must hear of the job. */
+const STATUS_EVENTS = new Set<JobEvent["type"]>([
+  "job:created",
+  "job:requeued",
+  "job:completed",
+  "job:failed",
+  "job:canceled",
+]);
+
+export function toDispatchView(job: JobState): JobDispatchView {
+  return {
+    jobId: job.id,
+    kind: job.kind,
+    dispatch: job.dispatch ?? "external",
+    priority: job.priority ?? 0,
+    createdAt: job.createdAt,
+    attempt: job.attempt,
+    status: job.status,
+    retryAt: job.retryAt,
+  };
+}
+
+/** Whether these events change what the dispatcher of this job must know. */
+export function needsDispatchNotice(job: JobState, events: readonly JobEvent[]): boolean {
+  return (job.dispatch ?? "external") !== "external" && events.some((e) => STATUS_EVENTS.has(e.type));
+}
+
+/**
+ * Tells the job's dispatcher about its new state. A failure is logged with the
+ * job id: the job stays correct, and its next status change tells again.
+ */
+export async function notifyDispatch(env: Env, job: JobState): Promise<void> {
+  try {
+    if (job.dispatch === "pull") await dispatchCoordinator(env).sync(toDispatchView(job));
+    else if (job.dispatch === "push") await notifyPush(env, job);
+  } catch (err) {
+    log.error("dispatch.notify_failed", { job_id: job.id, dispatch: job.dispatch, status: job.status, error: err });
+  }
+}
