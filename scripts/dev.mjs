@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// `npm run dev`: makes .dev.vars with fresh secrets on first start, applies the
-// local D1 migrations, then runs `wrangler dev` (http://localhost:8787).
+// `npm run dev`: makes .dev.vars with fresh secrets on first start (and adds
+// any secret a newer version needs), applies the local D1 migrations, runs
+// `wrangler dev` (http://localhost:8787) and, once it answers, one reference
+// GPU worker agent beside it (`npm run worker`) that runs pull jobs.
+// Opt out of the agent with `npm run dev -- --no-agent` or NO_AGENT=1.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const DEV_VARS = ".dev.vars";
 
@@ -15,6 +19,10 @@ if (!existsSync(DEV_VARS)) {
   );
   console.log(`Created ${DEV_VARS} with a new signing secret and API key.`);
 }
+if (!/^WORKER_KEY=/m.test(readFileSync(DEV_VARS, "utf8"))) {
+  appendFileSync(DEV_VARS, `WORKER_KEY=wk_dev_${randomBytes(18).toString("base64url")}\n`);
+  console.log(`Added a WORKER_KEY (what GPU workers lease with) to ${DEV_VARS}.`);
+}
 const apiKey = /^API_KEY=(.*)$/m.exec(readFileSync(DEV_VARS, "utf8"))?.[1];
 console.log(`Local API key (Authorization: Bearer ...): ${apiKey}`);
 
@@ -24,6 +32,39 @@ const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--loc
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const dev = spawn("wrangler", ["dev", ...process.argv.slice(2)], { stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
-dev.on("exit", (code) => process.exit(code ?? 0));
+const args = process.argv.slice(2);
+const withAgent = !args.includes("--no-agent") && !process.env.NO_AGENT;
+const wranglerArgs = args.filter((a) => a !== "--no-agent");
+const portFlag = wranglerArgs.findIndex((a) => a === "--port");
+const port = portFlag >= 0 ? wranglerArgs[portFlag + 1] : "8787";
+
+const children = [];
+const dev = spawn("wrangler", ["dev", ...wranglerArgs], { stdio: "inherit" });
+children.push(dev);
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    for (const child of children) child.kill(signal);
+  });
+}
+dev.on("exit", (code) => {
+  for (const child of children) if (child !== dev) child.kill("SIGTERM");
+  process.exit(code ?? 0);
+});
+
+if (withAgent) startAgentWhenUp(`http://localhost:${port}`);
+
+/** Waits for /health, then runs one agent that paces frames so the progress is watchable. */
+async function startAgentWhenUp(url) {
+  for (let i = 0; i < 240; i++) {
+    if (dev.exitCode !== null) return;
+    const up = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (up) {
+      console.log(`Starting a GPU worker agent for pull jobs (npm run worker; opt out with --no-agent).`);
+      const agent = spawn("tsx", ["scripts/agent/agent.ts", "--url", url, "--pace", "100", "--name", "dev-agent"], { stdio: "inherit" });
+      children.push(agent);
+      return;
+    }
+    await sleep(500);
+  }
+  console.error("The dev server did not answer /health; no agent started.");
+}

@@ -1,5 +1,5 @@
 /**
- * What the dev scripts (`npm run play`, `npm run bench`) share to talk to a
+ * What the dev scripts (`npm run play`, `npm run bench`, `npm run worker`) share to talk to a
  * running server: the API key, a fetch that reads JSON and turns failures
  * into a `Stop` naming the server's error code, and the exit-code handling.
  */
@@ -14,14 +14,18 @@ export class Stop extends Error {
   }
 }
 
-/** $API_KEY, else the API_KEY line of .dev.vars next to package.json. */
-export function readApiKey(): string {
-  if (process.env.API_KEY) return process.env.API_KEY;
+/** $NAME, else the NAME line of .dev.vars next to package.json (API_KEY, WORKER_KEY). */
+export function readSecret(name: string): string {
+  if (process.env[name]) return process.env[name]!;
   const devVars = new URL("../../.dev.vars", import.meta.url);
-  const key = existsSync(devVars) ? /^API_KEY=(.+)$/m.exec(readFileSync(devVars, "utf8"))?.[1]?.trim() : undefined;
-  if (!key) throw new Stop("no API key: set API_KEY, or run `npm run dev` once to create .dev.vars", 1);
-  return key;
+  const line = new RegExp(`^${name}=(.+)$`, "m");
+  const value = existsSync(devVars) ? line.exec(readFileSync(devVars, "utf8"))?.[1]?.trim() : undefined;
+  if (!value) throw new Stop(`no ${name}: set ${name}, or run \`npm run dev\` once to create .dev.vars`, 1);
+  return value;
 }
+
+/** $API_KEY, else the API_KEY line of .dev.vars. */
+export const readApiKey = (): string => readSecret("API_KEY");
 
 export type Reply = { status: number; ok: boolean; body: unknown };
 

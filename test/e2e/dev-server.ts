@@ -11,6 +11,7 @@ import { join } from "node:path";
 export interface DevServer {
   url: string;
   apiKey: string;
+  workerKey: string;
   stop(): Promise<void>;
 }
 
@@ -46,6 +47,7 @@ export async function startDevServer(): Promise<DevServer> {
   const state = mkdtempSync(join(tmpdir(), "tracker-e2e-"));
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const apiKey = `sk_e2e_${Math.random().toString(36).slice(2)}${Date.now()}`;
+  const workerKey = `wk_e2e_${Math.random().toString(36).slice(2)}${Date.now()}`;
   const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
 
   const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
@@ -66,6 +68,7 @@ export async function startDevServer(): Promise<DevServer> {
       "--show-interactive-dev-session=false",
       "--var", `SIGNING_SECRET:e2e-signing-secret-${Date.now()}-0123456789`,
       "--var", `API_KEY:${apiKey}`,
+      "--var", `WORKER_KEY:${workerKey}`,
     ],
     { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -89,5 +92,5 @@ export async function startDevServer(): Promise<DevServer> {
     await stop();
     throw err;
   }
-  return { url, apiKey, stop };
+  return { url, apiKey, workerKey, stop };
 }
