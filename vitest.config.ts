@@ -27,6 +27,10 @@ export default defineConfig(async () => {
                   WORKER_KEY: "test-worker-key-0123456789",
                   MAX_OUTPUT_BYTES: "1048576",
                   RETRY_BACKOFF_SECONDS: "1",
+                  // Push mode against fake providers (fetch is mocked in test/integration/push-dispatch.test.ts).
+                  GPU_ENDPOINTS: "https://gpu-a.test https://gpu-b.test https://gpu-c.test",
+                  GPU_ENDPOINT_TIMEOUT_MS: "300",
+                  PUSH_MAX_RETRIES: "2",
                 },
               },
             }),

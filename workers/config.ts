@@ -26,7 +26,8 @@ const ConfigSchema = z.object({
   MIRROR_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   GPU_ENDPOINTS: z.string().default(""),
   GPU_ENDPOINT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  PUSH_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+  PUSH_MAX_RETRIES: z.coerce.number().int().min(0).max(8).default(3),
+  GPU_ENDPOINT_KEY: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -43,6 +44,8 @@ export interface Config {
   /** Push mode: RunPod-style endpoints, in round-robin order. */
   gpuEndpoints: string[];
   gpuEndpointTimeoutMs: number;
+  /** Optional secret sent to the GPU endpoints as a bearer token. */
+  gpuEndpointKey: string | undefined;
   /** Push mode: queue redeliveries (with backoff) before the job fails. */
   pushMaxRetries: number;
 }
@@ -66,6 +69,7 @@ export function readConfig(env: Env): Config {
     mirrorIntervalMs: c.MIRROR_INTERVAL_MS,
     gpuEndpoints: c.GPU_ENDPOINTS.split(/[\s,]+/).filter(Boolean).map((u) => u.replace(/\/+$/, "")),
     gpuEndpointTimeoutMs: c.GPU_ENDPOINT_TIMEOUT_MS,
+    gpuEndpointKey: c.GPU_ENDPOINT_KEY,
     pushMaxRetries: c.PUSH_MAX_RETRIES,
   };
 }

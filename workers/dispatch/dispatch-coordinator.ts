@@ -36,9 +36,12 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS queue (
 CREATE INDEX IF NOT EXISTS queue_order ON queue (state, priority DESC, created_at, job_id);
 CREATE TABLE IF NOT EXISTS endpoint_calls (url TEXT NOT NULL, at INTEGER NOT NULL, ok INTEGER NOT NULL, error TEXT);
 CREATE INDEX IF NOT EXISTS endpoint_calls_by_url ON endpoint_calls (url, at);
-CREATE TABLE IF NOT EXISTS push_runs (job_id TEXT PRIMARY KEY, attempt INTEGER NOT NULL, endpoint TEXT NOT NULL, run_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS push_runs (job_id TEXT PRIMARY KEY, attempt INTEGER NOT NULL, endpoint TEXT, run_id TEXT, started_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS cursor (id INTEGER PRIMARY KEY CHECK (id = 1), turn INTEGER NOT NULL);
 INSERT OR IGNORE INTO cursor (id, turn) VALUES (1, 0);`;
+
+/** A push send that has not finished after this long is presumed crashed. */
+const PUSH_LOCK_MS = 2 * 60_000;
 
 /** How many of the best-ordered eligible entries a lease reads (the first one wins). */
 const LEASE_WINDOW = 200;
@@ -142,15 +145,38 @@ export class DispatchCoordinator extends DurableObject<Env> {
     return summarizeHealth(endpoints, calls);
   }
 
-  /** Where a push job's attempt runs, so a cancel can reach its provider. */
-  async recordPushRun(jobId: string, attempt: number, endpoint: string, runId: string): Promise<void> {
-    this.sql.exec("INSERT OR REPLACE INTO push_runs (job_id, attempt, endpoint, run_id) VALUES (?, ?, ?, ?)", jobId, attempt, endpoint, runId);
+  /**
+   * Takes the right to send attempt `attempt` of a push job to a provider:
+   * false when it is already sent or being sent (a queue redelivery). A send
+   * that never finished (a crash) is taken over after PUSH_LOCK_MS.
+   */
+  async beginPush(jobId: string, attempt: number, now: number): Promise<boolean> {
+    const held = this.sql
+      .exec<{ attempt: number; run_id: string | null; started_at: number }>("SELECT attempt, run_id, started_at FROM push_runs WHERE job_id = ?", jobId)
+      .toArray()[0];
+    if (held && held.attempt >= attempt && (held.run_id !== null || now - held.started_at < PUSH_LOCK_MS)) return false;
+    this.sql.exec("INSERT OR REPLACE INTO push_runs (job_id, attempt, endpoint, run_id, started_at) VALUES (?, ?, NULL, NULL, ?)", jobId, attempt, now);
+    return true;
   }
 
-  /** Takes (and forgets) the provider run of a push job. */
-  async takePushRun(jobId: string): Promise<{ attempt: number; endpoint: string; runId: string } | null> {
+  /** Gives the right back after no endpoint took the job, so a redelivery may try again. */
+  async endPush(jobId: string, attempt: number): Promise<void> {
+    this.sql.exec("DELETE FROM push_runs WHERE job_id = ? AND attempt = ? AND run_id IS NULL", jobId, attempt);
+  }
+
+  /** Where a push job's attempt runs, so a cancel can reach its provider. */
+  async recordPushRun(jobId: string, attempt: number, endpoint: string, runId: string): Promise<void> {
+    this.sql.exec("UPDATE push_runs SET endpoint = ?, run_id = ? WHERE job_id = ? AND attempt = ?", endpoint, runId, jobId, attempt);
+  }
+
+  /** Takes (and forgets) the provider run of a push job's attempt before `beforeAttempt` (all when omitted). */
+  async takePushRun(jobId: string, beforeAttempt = Number.MAX_SAFE_INTEGER): Promise<{ attempt: number; endpoint: string; runId: string } | null> {
     const row = this.sql
-      .exec<{ attempt: number; endpoint: string; run_id: string }>("DELETE FROM push_runs WHERE job_id = ? RETURNING attempt, endpoint, run_id", jobId)
+      .exec<{ attempt: number; endpoint: string; run_id: string }>(
+        "DELETE FROM push_runs WHERE job_id = ? AND attempt < ? AND run_id IS NOT NULL RETURNING attempt, endpoint, run_id",
+        jobId,
+        beforeAttempt,
+      )
       .toArray()[0];
     return row ? { attempt: row.attempt, endpoint: row.endpoint, runId: row.run_id } : null;
   }

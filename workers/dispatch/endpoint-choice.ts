@@ -1,7 +1,7 @@
 /**
  * Pure rules of push dispatch: the round-robin order in which endpoints are
- * tried for one job (failing over down the list), which answers count as an
- * endpoint failure, the redelivery backoff, and an endpoint's recent health.
+ * tried for one job (failing over down the list), the redelivery backoff,
+ * and an endpoint's recent health.
  */
 import type { EndpointHealth } from "../protocol";
 
@@ -11,11 +11,6 @@ export function failoverOrder<T>(endpoints: readonly T[], turn: number): T[] {
   if (n === 0) return [];
   const start = ((turn % n) + n) % n;
   return [...endpoints.slice(start), ...endpoints.slice(0, start)];
-}
-
-/** Whether an HTTP status means "try the next endpoint": a 5xx, 408 or 429. Other 4xx are our fault. */
-export function isEndpointFailure(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
 }
 
 /** Seconds before redelivery `attempt` (1-based) of a job no endpoint took: 5, 10, 20... capped at 5 min. */
