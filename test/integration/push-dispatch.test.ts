@@ -63,7 +63,7 @@ async function waitForRunCalls(jobId: string, n: number) {
 async function deliver(queue: string, body: unknown, attempts: number) {
   const batch = createMessageBatch(queue, [{ id: `msg-${Math.random()}`, timestamp: new Date(), attempts, body }]);
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  await worker.queue(batch, env);
   return getQueueResult(batch, ctx);
 }
 
