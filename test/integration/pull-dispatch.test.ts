@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { LeaseResponse, StatsResponse } from "../../workers/protocol";
 import { dispatchCoordinator } from "../../workers/dispatch/dispatch-coordinator";
@@ -104,5 +104,26 @@ describe("pull dispatch: POST /api/worker/lease", () => {
     const after = (await (await api("/api/stats", { headers: withKey() })).json<StatsResponse>()).dispatch!;
     expect(after.queue_depth - before.queue_depth).toBe(1);
     expect(after.leased - before.leased).toBe(1);
+  });
+});
+
+describe("the coordinator's sweep of old leases", () => {
+  it("puts a lease whose claim never reached the job back in the queue, and leaves claimed ones alone", async () => {
+    const kind = "orphan.test";
+    const orphan = await createJob({ kind, dispatch: "pull" });
+    const claimed = await createJob({ kind, dispatch: "pull" });
+    const coordinator = dispatchCoordinator(env);
+    // A lease taken from the coordinator whose claim never happened (a crash between the two).
+    expect((await coordinator.lease("crashed", Date.now(), [kind]))?.jobId).toBe(orphan.job.id);
+    expect((await lease(kind)).body?.job.id).toBe(claimed.job.id);
+
+    await runInDurableObject(coordinator, (_instance, state) => {
+      state.storage.sql.exec("UPDATE queue SET leased_at = leased_at - ?", 10 * 60_000);
+    });
+    expect(await runDurableObjectAlarm(coordinator)).toBe(true);
+    expect((await coordinator.peek(orphan.job.id))?.state).toBe("queued");
+    expect((await coordinator.peek(claimed.job.id))?.state).toBe("leased");
+    const again = (await lease(kind)).body!;
+    expect(again.job).toMatchObject({ id: orphan.job.id, attempt: 1 });
   });
 });

@@ -43,6 +43,12 @@ describe("planQueueEntry", () => {
     expect(planQueueEntry(entry({ attempt: 3 }), view({ attempt: 2 }))).toEqual({ action: "keep" });
   });
 
+  it("re-queues a lapsed lease whose job is still queued on that attempt, but never a running one", () => {
+    const leased = entry({ state: "leased", worker: "w" });
+    expect(planQueueEntry(leased, view(), true)).toMatchObject({ action: "queue", entry: { state: "queued", worker: null } });
+    expect(planQueueEntry(leased, view({ status: "running" }), true)).toEqual({ action: "keep" });
+  });
+
   it("drops finished jobs and jobs that are not pull jobs", () => {
     for (const status of ["completed", "failed", "canceled"] as const) {
       expect(planQueueEntry(entry(), view({ status }))).toEqual({ action: "delete" });

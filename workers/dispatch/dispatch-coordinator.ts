@@ -8,7 +8,9 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { HEALTH_WINDOW, summarizeHealth, type EndpointCall } from "./endpoint-choice";
-import { nextToLease, planQueueEntry, type JobDispatchView, type QueueEntry } from "./queue-plan";
+import { jobObject } from "../jobs/job-object";
+import { log } from "../log";
+import { nextToLease, ORPHANED_LEASE_MS, planQueueEntry, toDispatchView, type JobDispatchView, type QueueEntry } from "./queue-plan";
 
 interface EntryRow extends Record<string, SqlStorageValue> {
   job_id: string;
@@ -31,7 +33,9 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS queue (
   eligible_at INTEGER NOT NULL,
   state TEXT NOT NULL,
   worker TEXT,
-  leased_at INTEGER
+  leased_at INTEGER,
+  -- 1 once the sweep saw the job running on this lease: its own heartbeat timeout rules from then on.
+  claimed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS queue_order ON queue (state, priority DESC, created_at, job_id);
 CREATE TABLE IF NOT EXISTS endpoint_calls (url TEXT NOT NULL, at INTEGER NOT NULL, ok INTEGER NOT NULL, error TEXT);
@@ -74,14 +78,14 @@ export class DispatchCoordinator extends DurableObject<Env> {
   }
 
   /** A job's word about its state: queue it, keep its lease, or drop it. */
-  async sync(job: JobDispatchView): Promise<QueueEntry | null> {
-    const plan = planQueueEntry(this.entry(job.jobId), job);
+  async sync(job: JobDispatchView, leaseLapsed = false): Promise<QueueEntry | null> {
+    const plan = planQueueEntry(this.entry(job.jobId), job, leaseLapsed);
     if (plan.action === "delete") this.sql.exec("DELETE FROM queue WHERE job_id = ?", job.jobId);
     if (plan.action === "queue") {
       const e = plan.entry;
       this.sql.exec(
-        `INSERT OR REPLACE INTO queue (job_id, kind, priority, created_at, attempt, eligible_at, state, worker, leased_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', NULL, NULL)`,
+        `INSERT OR REPLACE INTO queue (job_id, kind, priority, created_at, attempt, eligible_at, state, worker, leased_at, claimed)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', NULL, NULL, 0)`,
         e.jobId, e.kind, e.priority, e.createdAt, e.attempt, e.eligibleAt,
       );
     }
@@ -102,8 +106,32 @@ export class DispatchCoordinator extends DurableObject<Env> {
       .map(toEntry);
     const next = nextToLease(rows, now, kinds);
     if (!next) return null;
-    this.sql.exec("UPDATE queue SET state = 'leased', worker = ?, leased_at = ? WHERE job_id = ?", worker, now, next.jobId);
+    this.sql.exec("UPDATE queue SET state = 'leased', worker = ?, leased_at = ?, claimed = 0 WHERE job_id = ?", worker, now, next.jobId);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + ORPHANED_LEASE_MS);
     return { ...next, state: "leased", worker, leasedAt: now };
+  }
+
+  /** Asks the jobs behind old leases how they are; a lease that never reached its job is queued again. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const old = this.sql
+      .exec<EntryRow>("SELECT * FROM queue WHERE state = 'leased' AND claimed = 0 AND leased_at <= ?", now - ORPHANED_LEASE_MS)
+      .toArray()
+      .map(toEntry);
+    for (const entry of old) {
+      const job = await jobObject(this.env, entry.jobId).read();
+      if (!job) {
+        this.sql.exec("DELETE FROM queue WHERE job_id = ?", entry.jobId);
+      } else if (job.status === "running" && job.attempt === entry.attempt) {
+        this.sql.exec("UPDATE queue SET claimed = 1 WHERE job_id = ? AND attempt = ?", entry.jobId, entry.attempt);
+      } else if ((await this.sync(toDispatchView(job), true))?.state === "queued") {
+        log.warn("lease.orphan_requeued", { job_id: entry.jobId, attempt: entry.attempt, worker: entry.worker });
+      }
+    }
+    const next = this.sql
+      .exec<{ at: number | null }>("SELECT MIN(leased_at) AS at FROM queue WHERE state = 'leased' AND claimed = 0")
+      .one().at;
+    if (next !== null) await this.ctx.storage.setAlarm(Math.max(now + 1000, next + ORPHANED_LEASE_MS));
   }
 
   /** Drops a leased entry whose job refused the claim (it moved on); the job's own word decides what comes next. */

@@ -8,7 +8,7 @@ import type { JobEvent } from "../protocol";
 import type { JobState } from "../jobs/job";
 import { dispatchCoordinator } from "./dispatch-coordinator";
 import { notifyPush } from "./push-dispatch";
-import type { JobDispatchView } from "./queue-plan";
+import { toDispatchView } from "./queue-plan";
 
 /** Events after which the dispatcher must hear of the job. */
 const STATUS_EVENTS = new Set<JobEvent["type"]>([
@@ -18,19 +18,6 @@ const STATUS_EVENTS = new Set<JobEvent["type"]>([
   "job:failed",
   "job:canceled",
 ]);
-
-export function toDispatchView(job: JobState): JobDispatchView {
-  return {
-    jobId: job.id,
-    kind: job.kind,
-    dispatch: job.dispatch ?? "external",
-    priority: job.priority ?? 0,
-    createdAt: job.createdAt,
-    attempt: job.attempt,
-    status: job.status,
-    retryAt: job.retryAt,
-  };
-}
 
 /** Whether these events change what the dispatcher of this job must know. */
 export function needsDispatchNotice(job: JobState, events: readonly JobEvent[]): boolean {

@@ -3,6 +3,7 @@
  * for a job when the job tells it its state, in which order queued jobs are
  * handed out, and when a lease lapses. The coordinator object only applies these.
  */
+import type { JobState } from "../jobs/job";
 import type { DispatchMode, JobStatus } from "../protocol";
 
 /** What the coordinator keeps of one pull job. */
@@ -31,20 +32,35 @@ export interface JobDispatchView {
   retryAt: number | null;
 }
 
+/** What the coordinator needs of a job. */
+export function toDispatchView(job: JobState): JobDispatchView {
+  return {
+    jobId: job.id,
+    kind: job.kind,
+    dispatch: job.dispatch ?? "external",
+    priority: job.priority ?? 0,
+    createdAt: job.createdAt,
+    attempt: job.attempt,
+    status: job.status,
+    retryAt: job.retryAt,
+  };
+}
+
 export type QueuePlan = { action: "keep" } | { action: "delete" } | { action: "queue"; entry: QueueEntry };
 
 /**
  * The coordinator's next entry for a job, given the entry it holds (or null).
  * A queued attempt newer than the held one (or nothing held) is queued; the
- * same attempt already leased stays leased; a finished job leaves the queue.
+ * same attempt already leased stays leased (unless `leaseLapsed`: the lease
+ * never reached the job, which is still queued); a finished job leaves the queue.
  */
-export function planQueueEntry(existing: QueueEntry | null, job: JobDispatchView): QueuePlan {
+export function planQueueEntry(existing: QueueEntry | null, job: JobDispatchView, leaseLapsed = false): QueuePlan {
   if (job.dispatch !== "pull") return existing ? { action: "delete" } : { action: "keep" };
   if (job.status === "completed" || job.status === "failed" || job.status === "canceled") {
     return existing ? { action: "delete" } : { action: "keep" };
   }
   if (job.status === "running") return { action: "keep" };
-  if (existing && existing.attempt === job.attempt && existing.state === "leased") return { action: "keep" };
+  if (existing && existing.attempt === job.attempt && existing.state === "leased" && !leaseLapsed) return { action: "keep" };
   if (existing && existing.attempt > job.attempt) return { action: "keep" };
   return {
     action: "queue",
@@ -76,9 +92,9 @@ export function nextToLease(entries: readonly QueueEntry[], now: number, kinds?:
 }
 
 /**
- * A lease held longer than this without the job itself taking over (its
- * heartbeat clock starts when the lease is claimed) is a leftover: the
- * coordinator asks the job again. Generous: the job's own timeout is the rule.
+ * After this, the coordinator asks the job behind a lease how it is: a lease
+ * whose claim never reached the job (a crash between the two) goes back to
+ * the queue. A claimed job is running and its own heartbeat timeout rules.
  */
 export const ORPHANED_LEASE_MS = 5 * 60_000;
 

@@ -6,8 +6,7 @@
 import { Hono } from "hono";
 import { requireWorkerKey } from "../auth/worker-key";
 import { dispatchCoordinator } from "../dispatch/dispatch-coordinator";
-import { toDispatchView } from "../dispatch/notify-dispatch";
-import { leaseExpiresAt } from "../dispatch/queue-plan";
+import { leaseExpiresAt, toDispatchView } from "../dispatch/queue-plan";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
 import { jobObject } from "../jobs/job-object";
