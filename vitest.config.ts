@@ -23,7 +23,9 @@ export default defineConfig(async () => {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
-                  API_KEY: "test-api-key-0123456789",
+                  API_KEY: "sk_test_default_owner_key_0123456789",
+                  OTHER_API_KEY: "sk_test_other_owner_key_0123456789",
+                  JOBS_PER_MINUTE: "1000",
                   WORKER_KEY: "test-worker-key-0123456789",
                   MAX_OUTPUT_BYTES: "1048576",
                   RETRY_BACKOFF_SECONDS: "1",

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm run dev`: makes .dev.vars with fresh secrets on first start (and adds
-// any secret a newer version needs), applies the local D1 migrations, runs
-// `wrangler dev` (http://localhost:8787) and, once it answers, one reference
-// GPU worker agent beside it (`npm run worker`) that runs pull jobs.
+// `npm run dev`: makes .dev.vars with a fresh signing secret on first start
+// (and adds a WORKER_KEY when missing), applies the local D1 migrations, makes
+// sure the local development API key exists (.dev-api-key), runs `wrangler dev`
+// (http://localhost:8787) and, once it answers, one reference GPU worker agent
+// beside it (`npm run worker`) that runs pull jobs.
 // Opt out of the agent with `npm run dev -- --no-agent` or NO_AGENT=1.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -12,25 +13,22 @@ import { setTimeout as sleep } from "node:timers/promises";
 const DEV_VARS = ".dev.vars";
 
 if (!existsSync(DEV_VARS)) {
-  const apiKey = `sk_dev_${randomBytes(18).toString("base64url")}`;
-  writeFileSync(
-    DEV_VARS,
-    `# Made by npm run dev. Never commit this file.\nSIGNING_SECRET=${randomBytes(32).toString("hex")}\nAPI_KEY=${apiKey}\n`,
-  );
-  console.log(`Created ${DEV_VARS} with a new signing secret and API key.`);
+  writeFileSync(DEV_VARS, `# Made by npm run dev. Never commit this file.\nSIGNING_SECRET=${randomBytes(32).toString("hex")}\n`);
+  console.log(`Created ${DEV_VARS} with a new signing secret.`);
 }
 if (!/^WORKER_KEY=/m.test(readFileSync(DEV_VARS, "utf8"))) {
   appendFileSync(DEV_VARS, `WORKER_KEY=wk_dev_${randomBytes(18).toString("base64url")}\n`);
   console.log(`Added a WORKER_KEY (what GPU workers lease with) to ${DEV_VARS}.`);
 }
-const apiKey = /^API_KEY=(.*)$/m.exec(readFileSync(DEV_VARS, "utf8"))?.[1];
-console.log(`Local API key (Authorization: Bearer ...): ${apiKey}`);
 
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
   stdio: "inherit",
   env: { ...process.env, CI: "true" },
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
+const key = spawnSync("tsx", ["scripts/keys.ts", "dev"], { stdio: "inherit" });
+if (key.status !== 0) process.exit(key.status ?? 1);
 
 const args = process.argv.slice(2);
 const withAgent = !args.includes("--no-agent") && !process.env.NO_AGENT;

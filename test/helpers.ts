@@ -99,8 +99,9 @@ export interface Feed {
   close(): void;
 }
 
-export async function openFeed(id: string, query = ""): Promise<Feed> {
-  const res = await api(`/api/jobs/${id}/ws${query}`, { headers: { upgrade: "websocket" } });
+/** Opens a job's feed; by default with the API key, else as `headers` say (e.g. none, with `?token=`). */
+export async function openFeed(id: string, query = "", headers: Record<string, string> = withKey()): Promise<Feed> {
+  const res = await api(`/api/jobs/${id}/ws${query}`, { headers: { upgrade: "websocket", ...headers } });
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
   ws.accept();

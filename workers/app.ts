@@ -2,6 +2,8 @@
  * The Hono root: shared middleware, the sub-apps, and the one error handler.
  */
 import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
 import { notFound, onError } from "./errors";
 import type { AppEnv } from "./http/context";
 import { requestLog, withConfig } from "./http/middleware";
@@ -10,12 +12,24 @@ import { downloadRoutes } from "./routes/downloads";
 import { healthRoutes } from "./routes/health";
 import { socketRoutes } from "./routes/job-socket";
 import { jobRoutes } from "./routes/jobs";
+import { viewerTokenRoutes } from "./routes/viewer-tokens";
 import { workerRoutes } from "./routes/worker";
 
 export const app = new Hono<AppEnv>()
   .use("*", requestLog)
+  .use("*", secureHeaders())
   .use("/api/*", withConfig)
+  .use("/api/*", (c, next) =>
+    cors({
+      origin: (origin) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
+      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+      allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
+      exposeHeaders: ["Location", "Retry-After", "Idempotent-Replayed"],
+      maxAge: 600,
+    })(c, next),
+  )
   .route("/", healthRoutes)
+  .route("/api/viewer-tokens", viewerTokenRoutes)
   .route("/api/jobs", jobRoutes)
   .route("/api/jobs", callbackRoutes)
   .route("/api/jobs", socketRoutes)

@@ -16,7 +16,6 @@ const seconds = z.coerce.number().positive();
 
 const ConfigSchema = z.object({
   SIGNING_SECRET: secret("SIGNING_SECRET"),
-  API_KEY: secret("API_KEY"),
   WORKER_KEY: secret("WORKER_KEY"),
   HEARTBEAT_TIMEOUT_SECONDS: seconds.default(60),
   MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
@@ -28,11 +27,12 @@ const ConfigSchema = z.object({
   GPU_ENDPOINT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PUSH_MAX_RETRIES: z.coerce.number().int().min(0).max(8).default(3),
   GPU_ENDPOINT_KEY: z.string().min(1).optional(),
+  JOBS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  CORS_ORIGINS: z.string().default(""),
 });
 
 export interface Config {
   signingSecret: string;
-  apiKey: string;
   /** What GPU workers present to lease jobs (pull mode). */
   workerKey: string;
   heartbeatTimeoutMs: number;
@@ -48,6 +48,10 @@ export interface Config {
   gpuEndpointKey: string | undefined;
   /** Push mode: queue redeliveries (with backoff) before the job fails. */
   pushMaxRetries: number;
+  /** Job creations each API key may make per minute (a burst of as many is allowed). */
+  jobsPerMinute: number;
+  /** Browser origins allowed to call the API cross-origin. */
+  corsOrigins: string[];
 }
 
 /** The config of `env`, or a ConfigError naming what is wrong. */
@@ -59,7 +63,6 @@ export function readConfig(env: Env): Config {
   const c = parsed.data;
   return {
     signingSecret: c.SIGNING_SECRET,
-    apiKey: c.API_KEY,
     workerKey: c.WORKER_KEY,
     heartbeatTimeoutMs: c.HEARTBEAT_TIMEOUT_SECONDS * 1000,
     maxAttempts: c.MAX_ATTEMPTS,
@@ -71,5 +74,7 @@ export function readConfig(env: Env): Config {
     gpuEndpointTimeoutMs: c.GPU_ENDPOINT_TIMEOUT_MS,
     gpuEndpointKey: c.GPU_ENDPOINT_KEY,
     pushMaxRetries: c.PUSH_MAX_RETRIES,
+    jobsPerMinute: c.JOBS_PER_MINUTE,
+    corsOrigins: c.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
   };
 }

@@ -4,6 +4,7 @@ import { consumeDeadLetters, consumePushBatch } from "./dispatch/push-consumer";
 
 export { DispatchCoordinator } from "./dispatch/dispatch-coordinator";
 export { ExportJobState } from "./jobs/export-job-state";
+export { RateLimiter } from "./rate-limit/rate-limiter";
 
 /** Which consumer a batch goes to: the dead-letter queue's name ends in "-dlq". */
 export default {

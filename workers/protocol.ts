@@ -183,6 +183,19 @@ export const DispatchStats = z.object({
   endpoints: z.array(EndpointHealth),
 });
 export type DispatchStats = z.infer<typeof DispatchStats>;
+/** Viewer tokens live an hour by default and a day at the most. */
+export const ViewerTokenBody = z.object({
+  job_id: z.string().optional(),
+  ttl_seconds: z.number().int().min(60).max(86_400).optional(),
+});
+export type ViewerTokenBody = z.infer<typeof ViewerTokenBody>;
+
+export const ViewerTokenResponse = z.object({
+  token: z.string(),
+  job_id: z.string().nullable(),
+  expires_at: z.string(),
+});
+export type ViewerTokenResponse = z.infer<typeof ViewerTokenResponse>;
 
 export const StatsResponse = z.object({
   jobs: z.object({

@@ -14,7 +14,16 @@ export class Stop extends Error {
   }
 }
 
-/** $NAME, else the NAME line of .dev.vars next to package.json (API_KEY, WORKER_KEY). */
+/** $API_KEY, else the local development key that `npm run dev` keeps in .dev-api-key. */
+export function readApiKey(): string {
+  if (process.env.API_KEY) return process.env.API_KEY;
+  const devKey = new URL("../../.dev-api-key", import.meta.url);
+  const key = existsSync(devKey) ? readFileSync(devKey, "utf8").trim() : "";
+  if (!key) throw new Stop("no API key: set API_KEY, or run `npm run dev` once to create .dev-api-key", 1);
+  return key;
+}
+
+/** $NAME, else the NAME line of .dev.vars next to package.json (e.g. WORKER_KEY). */
 export function readSecret(name: string): string {
   if (process.env[name]) return process.env[name]!;
   const devVars = new URL("../../.dev.vars", import.meta.url);
@@ -23,9 +32,6 @@ export function readSecret(name: string): string {
   if (!value) throw new Stop(`no ${name}: set ${name}, or run \`npm run dev\` once to create .dev.vars`, 1);
   return value;
 }
-
-/** $API_KEY, else the API_KEY line of .dev.vars. */
-export const readApiKey = (): string => readSecret("API_KEY");
 
 export type Reply = { status: number; ok: boolean; body: unknown };
 

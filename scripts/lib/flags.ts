@@ -7,14 +7,15 @@ import { Stop } from "./api-client";
 
 type FlagValues<T extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ options: T }>>["values"];
 
-/** The flags' values; exits 2 with the usage on a bad flag, 0 on --help. */
+/** The flags' values in `args` (default: the command line); exits 2 with the usage on a bad flag, 0 on --help. */
 export function parseFlags<T extends ParseArgsOptionsConfig>(
   options: T,
   usage: string,
+  args: string[] = process.argv.slice(2),
 ): FlagValues<T> {
   let values: FlagValues<T>;
   try {
-    values = parseArgs({ options }).values;
+    values = parseArgs({ options, args }).values;
   } catch (err) {
     throw new Stop(`${(err as Error).message}\n${usage}`, 2);
   }

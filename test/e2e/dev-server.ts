@@ -17,6 +17,7 @@ export interface DevServer {
 
 const ROOT = join(import.meta.dirname, "../..");
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
+const TSX = join(ROOT, "node_modules/.bin/tsx");
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -42,11 +43,10 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`wrangler dev did not answer /health within ${timeoutMs} ms:\n${output()}`);
 }
 
-/** A fresh dev server: its own D1, R2 and object state in a temp folder, its own secrets. */
+/** A fresh dev server: its own D1, R2 and object state in a temp folder, its own secret and API key. */
 export async function startDevServer(): Promise<DevServer> {
   const state = mkdtempSync(join(tmpdir(), "tracker-e2e-"));
   const [port, inspectorPort] = [await freePort(), await freePort()];
-  const apiKey = `sk_e2e_${Math.random().toString(36).slice(2)}${Date.now()}`;
   const workerKey = `wk_e2e_${Math.random().toString(36).slice(2)}${Date.now()}`;
   const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
 
@@ -56,6 +56,13 @@ export async function startDevServer(): Promise<DevServer> {
     encoding: "utf8",
   });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  const keys = spawnSync(TSX, ["scripts/keys.ts", "create", "--owner", "default", "--name", "e2e", "--persist-to", state], {
+    cwd: ROOT,
+    env,
+    encoding: "utf8",
+  });
+  const apiKey = /^(sk_\S+)$/m.exec(keys.stdout)?.[1];
+  if (keys.status !== 0 || !apiKey) throw new Error(`key creation failed:\n${keys.stdout}${keys.stderr}`);
 
   const child = spawn(
     WRANGLER,
@@ -67,7 +74,6 @@ export async function startDevServer(): Promise<DevServer> {
       "--persist-to", state,
       "--show-interactive-dev-session=false",
       "--var", `SIGNING_SECRET:e2e-signing-secret-${Date.now()}-0123456789`,
-      "--var", `API_KEY:${apiKey}`,
       "--var", `WORKER_KEY:${workerKey}`,
     ],
     { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] },

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JobEvent, ServerMessage } from "../../workers/protocol";
+import type { JobEvent, ServerMessage, ViewerTokenResponse } from "../../workers/protocol";
 import { startDevServer, type DevServer } from "./dev-server";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -44,9 +44,21 @@ function play(...args: string[]): PlayRun {
   return { jobId, exit };
 }
 
-/** Follows a job's socket from its first event (`since=0`) until it completes or fails. */
-function follow(jobId: string): Promise<JobEvent[]> {
-  const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/api/jobs/${jobId}/ws?since=0`);
+/** A job-scoped viewer token, as a customer's backend would hand one to a browser. */
+async function viewerToken(jobId: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/viewer-tokens`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${server.apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ job_id: jobId }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as ViewerTokenResponse).token;
+}
+
+/** Follows a job's socket like a browser (viewer token in the query) from its first event until it completes or fails. */
+async function follow(jobId: string): Promise<JobEvent[]> {
+  const token = await viewerToken(jobId);
+  const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/api/jobs/${jobId}/ws?since=0&token=${token}`);
   const events: JobEvent[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out after ${events.map((e) => e.type).join(", ")}`)), 30_000);

@@ -44,8 +44,8 @@ describe("bad input to the client API gets a clear error and changes nothing", (
 
   it("answers a missing or wrong API key with 401", async () => {
     expect(await errorOf(await postJson("/api/jobs", { kind: "x" }))).toEqual({ status: 401, code: "unauthorized" });
-    const wrong = await postJson("/api/jobs", { kind: "x" }, { authorization: "Bearer nope" });
-    expect(await errorOf(wrong)).toEqual({ status: 401, code: "unauthorized" });
+    const wrong = await postJson("/api/jobs", { kind: "x" }, { authorization: "Bearer sk_not_a_key" });
+    expect(await errorOf(wrong)).toEqual({ status: 401, code: "invalid_api_key" });
     expect(await errorOf(await api("/api/jobs"))).toEqual({ status: 401, code: "unauthorized" });
   });
 

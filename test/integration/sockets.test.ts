@@ -2,7 +2,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { EVENT_LOG_LIMIT } from "../../workers/jobs/job-store";
 import type { ServerMessage } from "../../workers/protocol";
-import { api, callback, createJob, jobStub, openFeed, uploadOutput, sleep } from "../helpers";
+import { api, callback, createJob, jobStub, openFeed, sleep, uploadOutput, withKey } from "../helpers";
 
 const ofType = (type: ServerMessage["type"]) => (m: ServerMessage) => m.type === type;
 
@@ -109,8 +109,8 @@ describe("job feed over WebSocket", () => {
 
   it("refuses a plain GET on the socket route and an unknown job", async () => {
     const created = await createJob();
-    expect((await api(`/api/jobs/${created.job.id}/ws`)).status).toBe(426);
-    const res = await api("/api/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaaaa/ws", { headers: { upgrade: "websocket" } });
+    expect((await api(`/api/jobs/${created.job.id}/ws`, { headers: withKey() })).status).toBe(426);
+    const res = await api("/api/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaaaa/ws", { headers: withKey({ upgrade: "websocket" }) });
     expect(res.status).toBe(404);
   });
 });

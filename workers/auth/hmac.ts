@@ -39,9 +39,3 @@ export function timingSafeEqual(a: string, b: string): boolean {
 export async function hmacVerify(secret: string, message: string, signature: string): Promise<boolean> {
   return timingSafeEqual(await hmacSign(secret, message), signature);
 }
-
-/** A SHA-256 hex digest, for deriving stable ids. */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}

@@ -6,7 +6,7 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
-import { bearerToken } from "./api-key";
+import { bearerToken } from "./principal";
 import { timingSafeEqual } from "./hmac";
 
 /** Lets a request through only with the worker key. */

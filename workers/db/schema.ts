@@ -33,3 +33,25 @@ export const jobs = sqliteTable(
 );
 
 export type JobRow = typeof jobs.$inferSelect;
+
+/**
+ * API keys of the customers' backends. Only a SHA-256 of each key is kept:
+ * keys are 192-bit random strings, so a fast hash is enough and a leaked
+ * table reveals no usable key.
+ */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    owner: text("owner").notNull(),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    /** The first characters of the key, to tell keys apart in listings. */
+    prefix: text("prefix").notNull(),
+    createdAt: integer("created_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("api_keys_owner").on(t.owner)],
+);
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

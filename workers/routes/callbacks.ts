@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { bearerToken } from "../auth/api-key";
+import { bearerToken } from "../auth/principal";
 import { verifyCallbackToken } from "../auth/callback-token";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";

@@ -1,45 +1,23 @@
 /**
  * GET /api/jobs/:id/download: the job's output from R2. A signed link
- * (?expires&sig) is all a browser needs; with the API key instead, the
- * owner is redirected to a fresh signed link. Range, ETag and
+ * (?expires&sig) is all a browser needs; with an API key or a viewer token
+ * instead, the caller is redirected to a fresh signed link. Range, ETag and
  * Content-Disposition are honoured, so players can seek and downloads resume.
  */
-import { Hono } from "hono";
-import { hasApiKey } from "../auth/api-key";
+import { Hono, type Context } from "hono";
+import { mayRead, requireReader } from "../auth/principal";
 import { verifyDownloadSignature } from "../auth/download-link";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
-import { hasDownload } from "../jobs/job";
+import { hasDownload, type JobState } from "../jobs/job";
 import { jobNotFound, jobObject, validJobId } from "../jobs/job-object";
 import { downloadLinkFor } from "../jobs/links";
 import { parseRange } from "../outputs/range";
-import { DEFAULT_OWNER } from "../auth/api-key";
 
-export const downloadRoutes = new Hono<AppEnv>().get("/:id/download", validJobId, async (c) => {
-  const id = c.req.param("id");
-  const { config } = c.var;
-  const expires = c.req.query("expires");
-  const sig = c.req.query("sig");
-  const job = await (async () => {
-    if (expires !== undefined || sig !== undefined) {
-      const check = await verifyDownloadSignature(config.signingSecret, id, expires ?? "", sig ?? "", Date.now());
-      if (check === "expired") throw new ApiError(403, "link_expired", "this download link has expired; ask for a new one");
-      if (check === "invalid") throw new ApiError(403, "invalid_signature", "this download link is not valid");
-      return jobObject(c.env, id).read();
-    }
-    if (hasApiKey(c.req.header("authorization"), config.apiKey)) {
-      const owned = await jobObject(c.env, id).read();
-      if (!owned || owned.owner !== DEFAULT_OWNER) throw jobNotFound();
-      const link = await downloadLinkFor(owned, config, Date.now());
-      if (!link) throw new ApiError(404, "no_output", `the job is ${owned.status} and has no output to download`);
-      return c.redirect(link.url, 302);
-    }
-    throw new ApiError(401, "unauthorized", "use a signed download link, or send the API key");
-  })();
-  if (job instanceof Response) return job;
+/** The output of a job that has one, as a response honouring Range and If-None-Match. */
+async function streamOutput(c: Context<AppEnv>, job: JobState | null): Promise<Response> {
   if (!job) throw jobNotFound();
   if (!hasDownload(job)) throw new ApiError(404, "no_output", `the job is ${job.status} and has no output to download`);
-
   const { output } = job;
   const headers = new Headers({
     "Accept-Ranges": "bytes",
@@ -73,4 +51,29 @@ export const downloadRoutes = new Hono<AppEnv>().get("/:id/download", validJobId
   }
   headers.set("Content-Length", String(object.size));
   return new Response(object.body, { status: 200, headers });
-});
+}
+
+export const downloadRoutes = new Hono<AppEnv>().get(
+  "/:id/download",
+  validJobId,
+  // A signed link is a credential of its own: it needs nothing else.
+  async (c, next) => {
+    const expires = c.req.query("expires");
+    const sig = c.req.query("sig");
+    if (expires === undefined && sig === undefined) return next();
+    const id = c.req.param("id");
+    const check = await verifyDownloadSignature(c.var.config.signingSecret, id, expires ?? "", sig ?? "", Date.now());
+    if (check === "expired") throw new ApiError(403, "link_expired", "this download link has expired; ask for a new one");
+    if (check === "invalid") throw new ApiError(403, "invalid_signature", "this download link is not valid");
+    return streamOutput(c, await jobObject(c.env, id).read());
+  },
+  // Otherwise an API key or viewer token gets a redirect to a fresh signed link.
+  requireReader({ query: true }),
+  async (c) => {
+    const job = await jobObject(c.env, c.req.param("id")).read();
+    if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
+    const link = await downloadLinkFor(job, c.var.config, Date.now());
+    if (!link) throw new ApiError(404, "no_output", `the job is ${job.status} and has no output to download`);
+    return c.redirect(link.url, 302);
+  },
+);

@@ -3,7 +3,7 @@
  * status, the dispatch queue and the GPU endpoints' health.
  */
 import { Hono } from "hono";
-import { requireApiKey } from "../auth/api-key";
+import { requireOwnerScope, requireReader } from "../auth/principal";
 import { countJobsByStatus } from "../db/jobs";
 import { dispatchStats } from "../dispatch/dispatch-stats";
 import type { AppEnv } from "../http/context";
@@ -11,7 +11,7 @@ import { JOB_STATUSES, type StatsResponse } from "../protocol";
 
 export const healthRoutes = new Hono<AppEnv>()
   .get("/health", (c) => c.json({ ok: true }))
-  .get("/api/stats", requireApiKey, async (c) => {
+  .get("/api/stats", requireReader(), requireOwnerScope, async (c) => {
     const counts = await countJobsByStatus(c.env.DB, c.var.owner);
     const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, counts[s] ?? 0])) as StatsResponse["jobs"]["by_status"];
     const total = Object.values(byStatus).reduce((a, b) => a + b, 0);

@@ -1,19 +1,35 @@
 /**
- * GET /api/jobs/:id/ws: the job's live feed. The upgrade is handed to the
- * job's Durable Object, which accepts it with the hibernation API.
+ * GET /api/jobs/:id/ws: the job's live feed. Browsers cannot set headers on
+ * a WebSocket, so a viewer token may come as `?token=`; it is checked here
+ * and removed before the upgrade is handed to the job's Durable Object.
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { mayRead, requireReader } from "../auth/principal";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { validate } from "../http/middleware";
-import { jobObject, validJobId } from "../jobs/job-object";
+import { jobNotFound, jobObject, validJobId } from "../jobs/job-object";
 
-const SocketQuery = z.object({ since: z.coerce.number().int().min(0).optional() });
-
-export const socketRoutes = new Hono<AppEnv>().get("/:id/ws", validJobId, validate("query", SocketQuery), async (c) => {
-  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-    throw new ApiError(426, "upgrade_required", "connect with a WebSocket client (Upgrade: websocket)");
-  }
-  return jobObject(c.env, c.req.param("id")).fetch(c.req.raw);
+const SocketQuery = z.object({
+  since: z.coerce.number().int().min(0).optional(),
+  token: z.string().max(4096).optional(),
 });
+
+export const socketRoutes = new Hono<AppEnv>().get(
+  "/:id/ws",
+  requireReader({ query: true }),
+  validJobId,
+  validate("query", SocketQuery),
+  async (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      throw new ApiError(426, "upgrade_required", "connect with a WebSocket client (Upgrade: websocket)");
+    }
+    const stub = jobObject(c.env, c.req.param("id"));
+    const job = await stub.read();
+    if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
+    const url = new URL(c.req.url);
+    url.searchParams.delete("token");
+    return stub.fetch(new Request(url, c.req.raw));
+  },
+);

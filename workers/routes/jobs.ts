@@ -3,8 +3,8 @@
  * retry jobs, and fetch the current attempt's callback credentials.
  */
 import { Hono } from "hono";
-import { requireApiKey } from "../auth/api-key";
-import { sha256Hex } from "../auth/hmac";
+import { mayRead, requireApiKey, requireOwnerScope, requireReader } from "../auth/principal";
+import { sha256Hex } from "../auth/digest";
 import { decodeCursor, listJobRows, toJobSummary } from "../db/jobs";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
@@ -15,6 +15,7 @@ import { jobNotFound, jobObject, refusalError, validJobId } from "../jobs/job-ob
 import { callbackCredentials, downloadLinkFor, jobLinks } from "../jobs/links";
 import { CancelJobBody, CreateJobBody, ListJobsQuery, type CreateJobResponse } from "../protocol";
 import type { Config } from "../config";
+import { limitJobCreation } from "../rate-limit/limit-job-creation";
 
 const MAX_CREATE_BODY = 128 * 1024;
 const MAX_INPUT_BYTES = 64 * 1024;
@@ -26,7 +27,7 @@ async function jobBody(job: JobState, config: Config) {
 }
 
 export const jobRoutes = new Hono<AppEnv>()
-  .post("/", requireApiKey, jsonBody(MAX_CREATE_BODY), validate("json", CreateJobBody), async (c) => {
+  .post("/", requireApiKey, limitJobCreation, jsonBody(MAX_CREATE_BODY), validate("json", CreateJobBody), async (c) => {
     const body = c.req.valid("json");
     const { config, owner } = c.var;
     const inputJson = JSON.stringify(body.input);
@@ -62,7 +63,7 @@ export const jobRoutes = new Hono<AppEnv>()
     return c.json(response, 201, { Location: response.links.self });
   })
 
-  .get("/", requireApiKey, validate("query", ListJobsQuery), async (c) => {
+  .get("/", requireReader(), requireOwnerScope, validate("query", ListJobsQuery), async (c) => {
     const { status, limit, cursor } = c.req.valid("query");
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (after === null) throw new ApiError(400, "invalid_cursor", "cursor is not one this API returned");
@@ -70,15 +71,15 @@ export const jobRoutes = new Hono<AppEnv>()
     return c.json({ jobs: page.rows.map(toJobSummary), next_cursor: page.nextCursor });
   })
 
-  .get("/:id", requireApiKey, validJobId, async (c) => {
+  .get("/:id", requireReader(), validJobId, async (c) => {
     const job = await jobObject(c.env, c.req.param("id")).read();
-    if (!job || job.owner !== c.var.owner) throw jobNotFound();
+    if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
     return c.json(await jobBody(job, c.var.config));
   })
 
   .get("/:id/callback", requireApiKey, validJobId, async (c) => {
     const job = await jobObject(c.env, c.req.param("id")).read();
-    if (!job || job.owner !== c.var.owner) throw jobNotFound();
+    if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
     return c.json(await callbackCredentials(job, c.var.config));
   })
 
