@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { LeaseResponse, StatsResponse } from "../../workers/protocol";
-import { dispatchCoordinator } from "../../workers/dispatch/dispatch-coordinator";
+import { DispatchCoordinator, dispatchCoordinator } from "../../workers/dispatch/dispatch-coordinator";
 import { api, callback, createJob, getJob, jobStub, postJson, sleep, withKey } from "../helpers";
 
 const workerAuth = { authorization: `Bearer ${env.WORKER_KEY}` };
@@ -125,5 +125,22 @@ describe("the coordinator's sweep of old leases", () => {
     expect((await coordinator.peek(claimed.job.id))?.state).toBe("leased");
     const again = (await lease(kind)).body!;
     expect(again.job).toMatchObject({ id: orphan.job.id, attempt: 1 });
+  });
+});
+
+describe("a job whose notice to the coordinator failed", () => {
+  it("tells it again from its alarm, so the job is not stuck out of the queue", async () => {
+    const kind = "notice.test";
+    const sync = vi.spyOn(DispatchCoordinator.prototype, "sync").mockImplementationOnce(async () => {
+      throw new Error("coordinator unavailable");
+    });
+    const created = await createJob({ kind, dispatch: "pull" });
+    sync.mockRestore();
+    expect(await dispatchCoordinator(env).peek(created.job.id)).toBeNull();
+    expect((await lease(kind)).status).toBe(204);
+
+    await sleep(1100);
+    await runDurableObjectAlarm(jobStub(created.job.id));
+    expect((await lease(kind)).body?.job.id).toBe(created.job.id);
   });
 });

@@ -24,7 +24,12 @@ interface EntryRow extends Record<string, SqlStorageValue> {
   leased_at: number | null;
 }
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS queue (
+/**
+ * Each entry migrates from the version before it; schema_version records how
+ * far this object is (PRAGMA user_version is not authorized in objects).
+ */
+const MIGRATIONS = [
+  `CREATE TABLE IF NOT EXISTS queue (
   job_id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
   priority INTEGER NOT NULL,
@@ -33,16 +38,31 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS queue (
   eligible_at INTEGER NOT NULL,
   state TEXT NOT NULL,
   worker TEXT,
-  leased_at INTEGER,
-  -- 1 once the sweep saw the job running on this lease: its own heartbeat timeout rules from then on.
-  claimed INTEGER NOT NULL DEFAULT 0
+  leased_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS queue_order ON queue (state, priority DESC, created_at, job_id);
 CREATE TABLE IF NOT EXISTS endpoint_calls (url TEXT NOT NULL, at INTEGER NOT NULL, ok INTEGER NOT NULL, error TEXT);
 CREATE INDEX IF NOT EXISTS endpoint_calls_by_url ON endpoint_calls (url, at);
 CREATE TABLE IF NOT EXISTS push_runs (job_id TEXT PRIMARY KEY, attempt INTEGER NOT NULL, endpoint TEXT, run_id TEXT, started_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS cursor (id INTEGER PRIMARY KEY CHECK (id = 1), turn INTEGER NOT NULL);
-INSERT OR IGNORE INTO cursor (id, turn) VALUES (1, 0);`;
+INSERT OR IGNORE INTO cursor (id, turn) VALUES (1, 0);`,
+  // 1 once the sweep saw the job running on its lease: its own heartbeat timeout rules from then on.
+  `ALTER TABLE queue ADD COLUMN claimed INTEGER NOT NULL DEFAULT 0;`,
+];
+
+/** Brings the object's SQLite to the latest schema, in one transaction. */
+function migrate(storage: DurableObjectStorage): void {
+  const sql = storage.sql;
+  sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  const row = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0];
+  const from = row?.version ?? 0;
+  if (from === MIGRATIONS.length) return;
+  storage.transactionSync(() => {
+    for (let v = from; v < MIGRATIONS.length; v++) sql.exec(MIGRATIONS[v]!);
+    if (row) sql.exec("UPDATE schema_version SET version = ?", MIGRATIONS.length);
+    else sql.exec("INSERT INTO schema_version (version) VALUES (?)", MIGRATIONS.length);
+  });
+}
 
 /** A push send that has not finished after this long is presumed crashed. */
 const PUSH_LOCK_MS = 2 * 60_000;
@@ -65,7 +85,7 @@ const toEntry = (r: EntryRow): QueueEntry => ({
 export class DispatchCoordinator extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(SCHEMA);
+    migrate(ctx.storage);
   }
 
   private get sql() {

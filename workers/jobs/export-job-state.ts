@@ -8,7 +8,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { readConfig, type Config } from "../config";
-import { needsDispatchNotice, notifyDispatch } from "../dispatch/notify-dispatch";
+import { needsDispatchNotice, noticeDispatch, pendingNoticeAt, retryDueNotice } from "../dispatch/notify-dispatch";
 import { toJobRow, upsertJobRow } from "../db/jobs";
 import { log } from "../log";
 import {
@@ -191,6 +191,7 @@ export class ExportJobState extends DurableObject<Env> {
     const stored = this.store.load();
     if (!stored) return;
     const now = Date.now();
+    await retryDueNotice(this.ctx.storage, this.env, stored.job, now);
     const result = transition(stored.job, { type: "tick" }, now, { retryBackoffMs: this.config.retryBackoffMs });
     if (result.ok && result.job !== stored.job) {
       await this.save(result.job, result.events, now);
@@ -213,7 +214,7 @@ export class ExportJobState extends DurableObject<Env> {
       for (const ws of this.ctx.getWebSockets()) for (const frame of frames) this.sendFrame(ws, frame);
       await this.syncMirror(urgent, now);
       const job = this.store.load()?.job;
-      if (job && needsDispatchNotice(job, events)) await notifyDispatch(this.env, job);
+      if (job && needsDispatchNotice(job, events)) await noticeDispatch(this.ctx.storage, this.env, job, now);
     }
     await this.scheduleAlarm();
   }
@@ -284,6 +285,7 @@ export class ExportJobState extends DurableObject<Env> {
     const times = [
       nextJobDeadline(stored.job),
       mirrorDueAt(this.store.mirror(), stored.seq, this.config.mirrorIntervalMs),
+      await pendingNoticeAt(this.ctx.storage),
     ].filter((t): t is number => t !== null);
     const at = times.length > 0 ? Math.min(...times) : null;
     const current = await this.ctx.storage.getAlarm();
