@@ -28,8 +28,13 @@ export default defineConfig(async () => {
                   API_KEY: "sk_test_default_owner_key_0123456789",
                   OTHER_API_KEY: "sk_test_other_owner_key_0123456789",
                   JOBS_PER_MINUTE: "1000",
+                  WORKER_KEY: "test-worker-key-0123456789",
                   MAX_OUTPUT_BYTES: "1048576",
                   RETRY_BACKOFF_SECONDS: "1",
+                  // Push mode against fake providers (fetch is mocked in test/integration/push-dispatch.test.ts).
+                  GPU_ENDPOINTS: "https://gpu-a.test https://gpu-b.test https://gpu-c.test",
+                  GPU_ENDPOINT_TIMEOUT_MS: "300",
+                  PUSH_MAX_RETRIES: "2",
                 },
               },
             }),

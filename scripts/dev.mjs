@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// `npm run dev`: makes .dev.vars with a fresh signing secret on first start,
-// applies the local D1 migrations, makes sure the local development API key
-// exists (.dev-api-key), builds the web app, then serves app and API on one
-// port (http://localhost:8787): `wrangler dev` with the demo backend on, beside
-// `vite build --watch`, which rebuilds web/dist as the app's sources change.
+// `npm run dev`: makes .dev.vars with a fresh signing secret on first start
+// (and adds a WORKER_KEY when missing), applies the local D1 migrations, makes
+// sure the local development API key exists (.dev-api-key), builds the web
+// app, then serves app and API on one port (http://localhost:8787): `wrangler
+// dev` with the demo backend on (DEMO_MODE), beside `vite build --watch`, which
+// rebuilds web/dist as the app's sources change, and, once it answers, one
+// reference GPU worker agent (`npm run worker`) that runs pull jobs.
+// Opt out of the agent with `npm run dev -- --no-agent` or NO_AGENT=1.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const DEV_VARS = ".dev.vars";
 const VITE = ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"];
@@ -14,6 +18,10 @@ const VITE = ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "
 if (!existsSync(DEV_VARS)) {
   writeFileSync(DEV_VARS, `# Made by npm run dev. Never commit this file.\nSIGNING_SECRET=${randomBytes(32).toString("hex")}\n`);
   console.log(`Created ${DEV_VARS} with a new signing secret.`);
+}
+if (!/^WORKER_KEY=/m.test(readFileSync(DEV_VARS, "utf8"))) {
+  appendFileSync(DEV_VARS, `WORKER_KEY=wk_dev_${randomBytes(18).toString("base64url")}\n`);
+  console.log(`Added a WORKER_KEY (what GPU workers lease with) to ${DEV_VARS}.`);
 }
 
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
@@ -25,20 +33,44 @@ if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 const key = spawnSync("tsx", ["scripts/keys.ts", "dev"], { stdio: "inherit" });
 if (key.status !== 0) process.exit(key.status ?? 1);
 
+const args = process.argv.slice(2);
+const withAgent = !args.includes("--no-agent") && !process.env.NO_AGENT;
+const wranglerArgs = args.filter((a) => a !== "--no-agent");
+const portFlag = wranglerArgs.findIndex((a) => a === "--port");
+const port = portFlag >= 0 ? wranglerArgs[portFlag + 1] : "8787";
+
 // wrangler dev serves web/dist but does not build it: build once, then keep it fresh.
 const build = spawnSync(VITE[0], VITE.slice(1), { stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const watch = spawn(VITE[0], [...VITE.slice(1), "--watch"], { stdio: "inherit" });
 
 // DEMO_MODE mounts /api/demo, the stand-in customer backend the pages use (never set in wrangler.toml).
-const dev = spawn("wrangler", ["dev", "--var", "DEMO_MODE:true", ...process.argv.slice(2)], { stdio: "inherit" });
+const dev = spawn("wrangler", ["dev", "--var", "DEMO_MODE:true", ...wranglerArgs], { stdio: "inherit" });
+const children = [watch, dev];
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
-    watch.kill(signal);
-    dev.kill(signal);
+    for (const child of children) child.kill(signal);
   });
 }
 dev.on("exit", (code) => {
-  watch.kill("SIGTERM");
+  for (const child of children) if (child !== dev) child.kill("SIGTERM");
   process.exit(code ?? 0);
 });
+
+if (withAgent) startAgentWhenUp(`http://localhost:${port}`);
+
+/** Waits for /health, then runs one agent that paces frames so the progress is watchable. */
+async function startAgentWhenUp(url) {
+  for (let i = 0; i < 240; i++) {
+    if (dev.exitCode !== null) return;
+    const up = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (up) {
+      console.log(`Starting a GPU worker agent for pull jobs (npm run worker; opt out with --no-agent).`);
+      const agent = spawn("tsx", ["scripts/agent/agent.ts", "--url", url, "--pace", "100", "--name", "dev-agent"], { stdio: "inherit" });
+      children.push(agent);
+      return;
+    }
+    await sleep(500);
+  }
+  console.error("The dev server did not answer /health; no agent started.");
+}

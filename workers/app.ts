@@ -15,6 +15,7 @@ import { healthRoutes } from "./routes/health";
 import { socketRoutes } from "./routes/job-socket";
 import { jobRoutes } from "./routes/jobs";
 import { viewerTokenRoutes } from "./routes/viewer-tokens";
+import { workerRoutes } from "./routes/worker";
 
 export const app = new Hono<AppEnv>()
   .use("*", requestLog)
@@ -35,6 +36,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/jobs", callbackRoutes)
   .route("/api/jobs", socketRoutes)
   .route("/api/jobs", downloadRoutes)
+  .route("/api/worker", workerRoutes)
   .route("/api/feed", feedSocketRoutes)
   .route("/api/demo", demoRoutes);
 

@@ -16,24 +16,38 @@ const seconds = z.coerce.number().positive();
 
 const ConfigSchema = z.object({
   SIGNING_SECRET: secret("SIGNING_SECRET"),
+  WORKER_KEY: secret("WORKER_KEY"),
   HEARTBEAT_TIMEOUT_SECONDS: seconds.default(60),
   MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   RETRY_BACKOFF_SECONDS: z.coerce.number().min(0).default(5),
   DOWNLOAD_URL_TTL_SECONDS: seconds.default(3600),
   MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(100_000_000),
   MIRROR_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  GPU_ENDPOINTS: z.string().default(""),
+  GPU_ENDPOINT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  PUSH_MAX_RETRIES: z.coerce.number().int().min(0).max(8).default(3),
+  GPU_ENDPOINT_KEY: z.string().min(1).optional(),
   JOBS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   CORS_ORIGINS: z.string().default(""),
 });
 
 export interface Config {
   signingSecret: string;
+  /** What GPU workers present to lease jobs (pull mode). */
+  workerKey: string;
   heartbeatTimeoutMs: number;
   maxAttempts: number;
   retryBackoffMs: number;
   downloadTtlSeconds: number;
   maxOutputBytes: number;
   mirrorIntervalMs: number;
+  /** Push mode: RunPod-style endpoints, in round-robin order. */
+  gpuEndpoints: string[];
+  gpuEndpointTimeoutMs: number;
+  /** Optional secret sent to the GPU endpoints as a bearer token. */
+  gpuEndpointKey: string | undefined;
+  /** Push mode: queue redeliveries (with backoff) before the job fails. */
+  pushMaxRetries: number;
   /** Job creations each API key may make per minute (a burst of as many is allowed). */
   jobsPerMinute: number;
   /** Browser origins allowed to call the API cross-origin. */
@@ -49,12 +63,17 @@ export function readConfig(env: Env): Config {
   const c = parsed.data;
   return {
     signingSecret: c.SIGNING_SECRET,
+    workerKey: c.WORKER_KEY,
     heartbeatTimeoutMs: c.HEARTBEAT_TIMEOUT_SECONDS * 1000,
     maxAttempts: c.MAX_ATTEMPTS,
     retryBackoffMs: c.RETRY_BACKOFF_SECONDS * 1000,
     downloadTtlSeconds: c.DOWNLOAD_URL_TTL_SECONDS,
     maxOutputBytes: c.MAX_OUTPUT_BYTES,
     mirrorIntervalMs: c.MIRROR_INTERVAL_MS,
+    gpuEndpoints: c.GPU_ENDPOINTS.split(/[\s,]+/).filter(Boolean).map((u) => u.replace(/\/+$/, "")),
+    gpuEndpointTimeoutMs: c.GPU_ENDPOINT_TIMEOUT_MS,
+    gpuEndpointKey: c.GPU_ENDPOINT_KEY,
+    pushMaxRetries: c.PUSH_MAX_RETRIES,
     jobsPerMinute: c.JOBS_PER_MINUTE,
     corsOrigins: c.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
   };

@@ -1,8 +1,17 @@
-/** The Worker's entry: the HTTP app and the Durable Object class it binds. */
+/** The Worker's entry: the HTTP app, the push queues' consumers and the Durable Object classes. */
 import { app } from "./app";
+import { consumeDeadLetters, consumePushBatch } from "./dispatch/push-consumer";
 
+export { DispatchCoordinator } from "./dispatch/dispatch-coordinator";
 export { ExportJobState } from "./jobs/export-job-state";
 export { OwnerFeed } from "./feed/owner-feed";
 export { RateLimiter } from "./rate-limit/rate-limiter";
 
-export default app satisfies ExportedHandler<Env>;
+/** Which consumer a batch goes to: the dead-letter queue's name ends in "-dlq". */
+export default {
+  fetch: app.fetch,
+  async queue(batch, env) {
+    if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
+    else await consumePushBatch(batch, env);
+  },
+} satisfies ExportedHandler<Env>;

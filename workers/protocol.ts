@@ -97,11 +97,23 @@ export const JobKind = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, "kind is 1-64 chars of a-z, 0-9, '_', '.', ':', '-'");
 
+/**
+ * Who gets the job to a GPU: "external" (the customer's backend hands the
+ * callback on; the default), "pull" (the tracker queues it for workers that
+ * lease), "push" (the tracker sends it to the configured GPU endpoints).
+ */
+export const DISPATCH_MODES = ["external", "pull", "push"] as const;
+export const DispatchMode = z.enum(DISPATCH_MODES);
+export type DispatchMode = z.infer<typeof DispatchMode>;
+
 export const CreateJobBody = z.object({
   kind: JobKind,
   input: JsonValue.default({}),
   max_attempts: z.number().int().min(1).max(10).optional(),
   heartbeat_timeout_seconds: z.number().int().min(1).max(3600).optional(),
+  dispatch: DispatchMode.optional(),
+  /** Higher runs first among queued pull/push jobs (default 0). */
+  priority: z.number().int().min(-100).max(100).optional(),
 });
 export type CreateJobBody = z.infer<typeof CreateJobBody>;
 
@@ -152,6 +164,25 @@ export const ListJobsResponse = z.object({
 });
 export type ListJobsResponse = z.infer<typeof ListJobsResponse>;
 
+export const EndpointHealth = z.object({
+  url: z.string(),
+  /** Failed calls among the last ones (network error, 5xx, timeout). */
+  recent_failures: z.number().int(),
+  recent_calls: z.number().int(),
+  last_error: z.string().nullable(),
+  last_failure_at: z.string().nullable(),
+  last_success_at: z.string().nullable(),
+});
+export type EndpointHealth = z.infer<typeof EndpointHealth>;
+
+export const DispatchStats = z.object({
+  /** Pull and push jobs waiting for a worker, eligible now or later. */
+  queue_depth: z.number().int(),
+  /** Pull jobs held by a worker's lease. */
+  leased: z.number().int(),
+  endpoints: z.array(EndpointHealth),
+});
+export type DispatchStats = z.infer<typeof DispatchStats>;
 /** Viewer tokens live an hour by default and a day at the most. */
 export const ViewerTokenBody = z.object({
   job_id: z.string().optional(),
@@ -171,6 +202,7 @@ export const StatsResponse = z.object({
     total: z.number().int(),
     by_status: z.record(JobStatus, z.number().int()),
   }),
+  dispatch: DispatchStats.optional(),
 });
 export type StatsResponse = z.infer<typeof StatsResponse>;
 
@@ -224,6 +256,38 @@ export type CallbackAnswer = z.infer<typeof CallbackAnswer>;
 
 export const CALLBACK_NAMES = ["progress", "heartbeat", "output", "complete", "error"] as const;
 export type CallbackName = (typeof CALLBACK_NAMES)[number];
+
+// ------------------------------------------------------- pull-mode workers
+
+/** POST /api/worker/lease body. */
+export const LeaseRequest = z.object({
+  /** A name for logs and stats, e.g. the host name. */
+  worker: z.string().min(1).max(100).default("anonymous"),
+  /** Only jobs of these kinds; all kinds when left out. */
+  kinds: z.array(JobKind).max(50).optional(),
+  /** Long-poll: how long to wait for a job before answering 204 (0-25 s). */
+  wait_seconds: z.number().min(0).max(25).default(25),
+});
+export type LeaseRequest = z.input<typeof LeaseRequest>;
+
+/** The lease answer: everything a worker needs to run one attempt of a job. */
+export const LeaseResponse = z.object({
+  job: z.object({
+    id: z.string(),
+    kind: z.string(),
+    input: JsonValue,
+    attempt: z.number().int(),
+    priority: z.number().int(),
+  }),
+  callback: CallbackCredentials,
+  lease: z.object({
+    /** The lease lapses (and the job is re-queued) without a callback by then; each callback extends it. */
+    expires_at: z.string(),
+    heartbeat_timeout_seconds: z.number(),
+  }),
+  canceled: z.boolean(),
+});
+export type LeaseResponse = z.infer<typeof LeaseResponse>;
 
 // --------------------------------------------------------- WebSocket messages
 

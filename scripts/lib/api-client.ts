@@ -1,5 +1,5 @@
 /**
- * What the dev scripts (`npm run play`, `npm run bench`) share to talk to a
+ * What the dev scripts (`npm run play`, `npm run bench`, `npm run worker`) share to talk to a
  * running server: the API key, a fetch that reads JSON and turns failures
  * into a `Stop` naming the server's error code, and the exit-code handling.
  */
@@ -21,6 +21,16 @@ export function readApiKey(): string {
   const key = existsSync(devKey) ? readFileSync(devKey, "utf8").trim() : "";
   if (!key) throw new Stop("no API key: set API_KEY, or run `npm run dev` once to create .dev-api-key", 1);
   return key;
+}
+
+/** $NAME, else the NAME line of .dev.vars next to package.json (e.g. WORKER_KEY). */
+export function readSecret(name: string): string {
+  if (process.env[name]) return process.env[name]!;
+  const devVars = new URL("../../.dev.vars", import.meta.url);
+  const line = new RegExp(`^${name}=(.+)$`, "m");
+  const value = existsSync(devVars) ? line.exec(readFileSync(devVars, "utf8"))?.[1]?.trim() : undefined;
+  if (!value) throw new Stop(`no ${name}: set ${name}, or run \`npm run dev\` once to create .dev.vars`, 1);
+  return value;
 }
 
 export type Reply = { status: number; ok: boolean; body: unknown };

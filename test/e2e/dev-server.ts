@@ -11,6 +11,7 @@ import { join } from "node:path";
 export interface DevServer {
   url: string;
   apiKey: string;
+  workerKey: string;
   stop(): Promise<void>;
   /** Stops wrangler and starts it again on the same port with the same state. */
   restart(options?: { downMs?: number }): Promise<void>;
@@ -80,6 +81,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const state = mkdtempSync(join(tmpdir(), "tracker-e2e-"));
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const signingSecret = `e2e-signing-secret-${Date.now()}-0123456789`;
+  const workerKey = `wk_e2e_${Math.random().toString(36).slice(2)}${Date.now()}`;
   const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
 
   const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
@@ -96,7 +98,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const apiKey = /^(sk_\S+)$/m.exec(keys.stdout)?.[1];
   if (keys.status !== 0 || !apiKey) throw new Error(`key creation failed:\n${keys.stdout}${keys.stderr}`);
 
-  const vars = { SIGNING_SECRET: signingSecret, ...options.vars };
+  const vars = { SIGNING_SECRET: signingSecret, WORKER_KEY: workerKey, ...options.vars };
   const args = [
     "dev",
     "--ip", "127.0.0.1",
@@ -132,5 +134,5 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await stop();
     throw err;
   }
-  return { url, apiKey, stop, restart };
+  return { url, apiKey, workerKey, stop, restart };
 }

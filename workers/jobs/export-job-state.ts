@@ -8,6 +8,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { readConfig, type Config } from "../config";
+import { needsDispatchNotice, noticeDispatch, pendingNoticeAt, retryDueNotice } from "../dispatch/notify-dispatch";
 import { toJobRow, upsertJobRow } from "../db/jobs";
 import { notifyOwnerFeed } from "../feed/notify-feed";
 import { log } from "../log";
@@ -110,6 +111,21 @@ export class ExportJobState extends DurableObject<Env> {
     return { ok: true, job: result.job };
   }
 
+  /**
+   * A pull worker's lease claims `attempt`: only a queued job on that attempt
+   * can be claimed; it starts (running) and its heartbeat clock runs from now,
+   * so a lease that lapses goes back to the queue through the stall path.
+   */
+  async claim(attempt: number): Promise<ApplyOutcome> {
+    const stored = this.store.load();
+    if (!stored) return { ok: false, refusal: NOT_FOUND, job: null };
+    if (stored.job.status !== "queued" || stored.job.attempt !== attempt) {
+      const message = `attempt ${attempt} cannot be claimed: the job is ${stored.job.status} on attempt ${stored.job.attempt}`;
+      return { ok: false, refusal: { status: 409, code: "not_claimable", message }, job: stored.job };
+    }
+    return this.apply({ type: "heartbeat", attempt });
+  }
+
   /** Puts a refused callback in the event log, so an operator can see why an update was not taken. */
   async recordRefusedCallback(refused: RefusedCallback): Promise<JobState | null> {
     const stored = this.store.load();
@@ -176,6 +192,7 @@ export class ExportJobState extends DurableObject<Env> {
     const stored = this.store.load();
     if (!stored) return;
     const now = Date.now();
+    await retryDueNotice(this.ctx.storage, this.env, stored.job, now);
     const result = transition(stored.job, { type: "tick" }, now, { retryBackoffMs: this.config.retryBackoffMs });
     if (result.ok && result.job !== stored.job) {
       await this.save(result.job, result.events, now);
@@ -198,6 +215,8 @@ export class ExportJobState extends DurableObject<Env> {
       for (const ws of this.ctx.getWebSockets()) for (const frame of frames) this.sendFrame(ws, frame);
       notifyOwnerFeed(this.ctx, this.env, this.store.load(), events);
       await this.syncMirror(urgent, now);
+      const job = this.store.load()?.job;
+      if (job && needsDispatchNotice(job, events)) await noticeDispatch(this.ctx.storage, this.env, job, now);
     }
     await this.scheduleAlarm();
   }
@@ -268,6 +287,7 @@ export class ExportJobState extends DurableObject<Env> {
     const times = [
       nextJobDeadline(stored.job),
       mirrorDueAt(this.store.mirror(), stored.seq, this.config.mirrorIntervalMs),
+      await pendingNoticeAt(this.ctx.storage),
     ].filter((t): t is number => t !== null);
     const at = times.length > 0 ? Math.min(...times) : null;
     const current = await this.ctx.storage.getAlarm();

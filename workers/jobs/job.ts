@@ -2,7 +2,7 @@
  * The job as the Durable Object stores it, and its public view. Times are
  * epoch milliseconds inside, ISO strings on the wire.
  */
-import type { DownloadLink, Job, JobStatus, JobWithInput } from "../protocol";
+import type { DispatchMode, DownloadLink, Job, JobStatus, JobWithInput } from "../protocol";
 import { INITIAL_PROGRESS, type ProgressState } from "./progress";
 
 export interface StoredOutput {
@@ -52,6 +52,10 @@ export interface JobState {
   lastHeartbeatAt: number | null;
   stalledSince: number | null;
   retryAt: number | null;
+  /** Who gets the job to a GPU; absent on jobs made before dispatch modes ("external"). */
+  dispatch?: DispatchMode;
+  /** Higher runs first among queued pull/push jobs. */
+  priority?: number;
 }
 
 export interface NewJob {
@@ -62,6 +66,8 @@ export interface NewJob {
   origin: string;
   maxAttempts: number;
   heartbeatTimeoutMs: number;
+  dispatch?: DispatchMode;
+  priority?: number;
 }
 
 /** A queued job on its first attempt. */

@@ -1,9 +1,11 @@
 /**
- * GET /health for load balancers, and GET /api/stats: the owner's job counts by status.
+ * GET /health for load balancers, and GET /api/stats: the owner's job counts by
+ * status, the dispatch queue and the GPU endpoints' health.
  */
 import { Hono } from "hono";
 import { requireOwnerScope, requireReader } from "../auth/principal";
 import { countJobsByStatus } from "../db/jobs";
+import { dispatchStats } from "../dispatch/dispatch-stats";
 import type { AppEnv } from "../http/context";
 import { JOB_STATUSES, type StatsResponse } from "../protocol";
 
@@ -13,5 +15,6 @@ export const healthRoutes = new Hono<AppEnv>()
     const counts = await countJobsByStatus(c.env.DB, c.var.owner);
     const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, counts[s] ?? 0])) as StatsResponse["jobs"]["by_status"];
     const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
-    return c.json({ jobs: { total, by_status: byStatus } } satisfies StatsResponse);
+    const dispatch = await dispatchStats(c.env, c.var.config);
+    return c.json({ jobs: { total, by_status: byStatus }, dispatch } satisfies StatsResponse);
   });

@@ -49,6 +49,8 @@ export const jobRoutes = new Hono<AppEnv>()
         origin: url.origin,
         maxAttempts: body.max_attempts ?? config.maxAttempts,
         heartbeatTimeoutMs: (body.heartbeat_timeout_seconds ?? config.heartbeatTimeoutMs / 1000) * 1000,
+        dispatch: body.dispatch ?? "external",
+        priority: body.priority ?? 0,
       },
       await sha256Hex(JSON.stringify(body)),
     );

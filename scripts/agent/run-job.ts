@@ -1,0 +1,71 @@
+/**
+ * Runs one leased job: renders its GIF frame by frame, reporting true
+ * progress ("render" per frame, then "upload"), heartbeats while busy,
+ * uploads the file and completes. A bad input fails the job for good; a
+ * cancel stops the work at the next report.
+ */
+import { createHash } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { GifRender, RenderInput } from "./gif-render";
+import { JobCanceled, type JobAttempt } from "./protocol-client";
+
+export type JobOutcome =
+  | { result: "completed"; bytes: number; sha256: string }
+  | { result: "failed"; reason: string }
+  | { result: "canceled" }
+  | { result: "released" };
+
+export interface RunOptions {
+  /** Extra pause per frame, so people can watch the bar move (0 in tests). */
+  paceMs: number;
+  heartbeatTimeoutSeconds: number;
+  /** Aborted when the agent is shutting down and may not finish. */
+  release: AbortSignal;
+  log: (event: string, fields: Record<string, unknown>) => void;
+}
+
+export const sha256Hex = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** Runs the attempt to its end and says how it ended; transport errors after retries are thrown. */
+export async function runJob(attempt: JobAttempt, options: RunOptions): Promise<JobOutcome> {
+  const input = RenderInput.safeParse(attempt.lease.job.input);
+  if (!input.success) {
+    const reason = `bad input for a GIF render: ${input.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`;
+    await attempt.fail({ error: reason, retryable: false });
+    return { result: "failed", reason };
+  }
+  // Heartbeats cover the quiet parts (encode, upload) at a third of the timeout.
+  const beatEvery = Math.max(1000, (options.heartbeatTimeoutSeconds * 1000) / 3);
+  const beats = setInterval(() => attempt.heartbeat().catch(() => {}), beatEvery);
+  try {
+    const render = new GifRender(input.data);
+    const total = input.data.frames + 1;
+    while (render.framesLeft > 0) {
+      if (options.release.aborted) return await release(attempt);
+      const done = render.renderFrame();
+      await attempt.progress({ done, total, stage: "render", message: `frame ${done} of ${input.data.frames}` });
+      if (options.paceMs > 0) await sleep(options.paceMs);
+    }
+    const bytes = render.finish();
+    const sha256 = sha256Hex(bytes);
+    await attempt.upload(bytes, "image/gif", `${attempt.jobId}.gif`);
+    await attempt.progress({ done: total, total, stage: "upload", message: `${bytes.byteLength} bytes uploaded` });
+    await attempt.complete({ message: `sha256 ${sha256}` });
+    options.log("job.completed", { job_id: attempt.jobId, attempt: attempt.lease.job.attempt, bytes: bytes.byteLength, sha256 });
+    return { result: "completed", bytes: bytes.byteLength, sha256 };
+  } catch (err) {
+    if (err instanceof JobCanceled) {
+      options.log("job.canceled", { job_id: attempt.jobId });
+      return { result: "canceled" };
+    }
+    throw err;
+  } finally {
+    clearInterval(beats);
+  }
+}
+
+/** Gives the job back: a retryable error re-queues it as a new attempt for another worker. */
+async function release(attempt: JobAttempt): Promise<JobOutcome> {
+  await attempt.fail({ error: "the GPU worker is shutting down; released its lease", retryable: true });
+  return { result: "released" };
+}

@@ -1,0 +1,70 @@
+/**
+ * The pull-mode API for GPU workers (worker key): POST /api/worker/lease
+ * long-polls the coordinator for the next queued job and claims its attempt
+ * at the job's object, which starts the job's heartbeat clock.
+ */
+import { Hono } from "hono";
+import { requireWorkerKey } from "../auth/worker-key";
+import { dispatchCoordinator } from "../dispatch/dispatch-coordinator";
+import { leaseExpiresAt, toDispatchView } from "../dispatch/queue-plan";
+import type { AppEnv } from "../http/context";
+import { jsonBody, validate } from "../http/middleware";
+import { jobObject } from "../jobs/job-object";
+import { callbackCredentials } from "../jobs/links";
+import { log } from "../log";
+import { LeaseRequest, type LeaseResponse } from "../protocol";
+import type { Config } from "../config";
+
+/** Pause between two looks at an empty queue while long-polling. */
+const POLL_INTERVAL_MS = 500;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One try: lease the best entry and claim it at its job. An entry whose job
+ * moved on (canceled, re-queued) is dropped and the job re-syncs the
+ * coordinator; then the next entry is tried.
+ */
+async function leaseOnce(env: Env, config: Config, request: ReturnType<typeof LeaseRequest.parse>): Promise<LeaseResponse | null> {
+  const coordinator = dispatchCoordinator(env);
+  for (;;) {
+    const entry = await coordinator.lease(request.worker, Date.now(), request.kinds);
+    if (!entry) return null;
+    const outcome = await jobObject(env, entry.jobId).claim(entry.attempt);
+    if (!outcome.ok) {
+      log.warn("lease.claim_refused", { job_id: entry.jobId, attempt: entry.attempt, code: outcome.refusal.code });
+      await coordinator.forget(entry.jobId, entry.attempt);
+      if (outcome.job) await coordinator.sync(toDispatchView(outcome.job));
+      continue;
+    }
+    const job = outcome.job;
+    log.info("lease.granted", { job_id: job.id, attempt: job.attempt, worker: request.worker });
+    return {
+      job: { id: job.id, kind: job.kind, input: JSON.parse(job.inputJson), attempt: job.attempt, priority: job.priority ?? 0 },
+      callback: await callbackCredentials(job, config),
+      lease: {
+        expires_at: new Date(leaseExpiresAt(job.lastHeartbeatAt ?? Date.now(), job.heartbeatTimeoutMs)).toISOString(),
+        heartbeat_timeout_seconds: job.heartbeatTimeoutMs / 1000,
+      },
+      canceled: false,
+    };
+  }
+}
+
+export const workerRoutes = new Hono<AppEnv>().post(
+  "/lease",
+  requireWorkerKey,
+  jsonBody(16 * 1024, { optional: true }),
+  validate("json", LeaseRequest),
+  async (c) => {
+    const request = c.req.valid("json");
+    const deadline = Date.now() + request.wait_seconds * 1000;
+    for (;;) {
+      const leased = await leaseOnce(c.env, c.var.config, request);
+      if (leased) return c.json(leased);
+      const left = deadline - Date.now();
+      if (left <= 0 || c.req.raw.signal.aborted) return c.body(null, 204);
+      await sleep(Math.min(POLL_INTERVAL_MS, left));
+    }
+  },
+);
