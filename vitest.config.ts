@@ -27,8 +27,10 @@ export default defineConfig(async () => {
                   SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
                   API_KEY: "sk_test_default_owner_key_0123456789",
                   OTHER_API_KEY: "sk_test_other_owner_key_0123456789",
+                  // Worker keys live in D1 like client keys (test/setup.ts); these are just the test's values.
+                  WORKER_KEY: "wk_test_default_owner_key_0123456789",
+                  OTHER_WORKER_KEY: "wk_test_other_owner_key_0123456789",
                   JOBS_PER_MINUTE: "1000",
-                  WORKER_KEY: "test-worker-key-0123456789",
                   MAX_OUTPUT_BYTES: "1048576",
                   RETRY_BACKOFF_SECONDS: "1",
                   // Push mode against fake providers (fetch is mocked in test/integration/push-dispatch.test.ts).

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// `npm run dev`: makes .dev.vars with a fresh signing secret on first start
-// (and adds a WORKER_KEY when missing), applies the local D1 migrations, makes
-// sure the local development API key exists (.dev-api-key), builds the web
-// app, then serves app and API on one port (http://localhost:8787): `wrangler
-// dev` with the demo backend on (DEMO_MODE), beside `vite build --watch`, which
-// rebuilds web/dist as the app's sources change, and, once it answers, one
-// reference GPU worker agent (`npm run worker`) that runs pull jobs.
+// `npm run dev`: makes .dev.vars with a fresh signing secret on first start,
+// applies the local D1 migrations, makes sure the local development keys of
+// owner "default" exist (client key .dev-api-key, worker key .dev-worker-key),
+// builds the web app, then serves app and API on one port
+// (http://localhost:8787): `wrangler dev` with the demo backend on (DEMO_MODE),
+// beside `vite build --watch`, which rebuilds web/dist as the app's sources
+// change, and, once it answers, one reference GPU worker agent
+// (`npm run worker`, with the dev worker key) that runs that owner's pull jobs.
 // Opt out of the agent with `npm run dev -- --no-agent` or NO_AGENT=1.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const DEV_VARS = ".dev.vars";
@@ -19,10 +20,6 @@ if (!existsSync(DEV_VARS)) {
   writeFileSync(DEV_VARS, `# Made by npm run dev. Never commit this file.\nSIGNING_SECRET=${randomBytes(32).toString("hex")}\n`);
   console.log(`Created ${DEV_VARS} with a new signing secret.`);
 }
-if (!/^WORKER_KEY=/m.test(readFileSync(DEV_VARS, "utf8"))) {
-  appendFileSync(DEV_VARS, `WORKER_KEY=wk_dev_${randomBytes(18).toString("base64url")}\n`);
-  console.log(`Added a WORKER_KEY (what GPU workers lease with) to ${DEV_VARS}.`);
-}
 
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
   stdio: "inherit",
@@ -30,8 +27,9 @@ const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--loc
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const key = spawnSync("tsx", ["scripts/keys.ts", "dev"], { stdio: "inherit" });
-if (key.status !== 0) process.exit(key.status ?? 1);
+// Both dev keys (client and worker); the agent reads the worker key from .dev-worker-key.
+const keys = spawnSync("tsx", ["scripts/keys.ts", "dev"], { stdio: "inherit" });
+if (keys.status !== 0) process.exit(keys.status ?? 1);
 
 const args = process.argv.slice(2);
 const withAgent = !args.includes("--no-agent") && !process.env.NO_AGENT;

@@ -4,10 +4,14 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
-      /** A key of owner "default", stored by test/setup.ts. */
+      /** A client key of owner "default", stored by test/setup.ts. */
       API_KEY: string;
-      /** A key of owner "other-owner". */
+      /** A client key of owner "other-owner". */
       OTHER_API_KEY: string;
+      /** A worker key of owner "default". */
+      WORKER_KEY: string;
+      /** A worker key of owner "other-owner". */
+      OTHER_WORKER_KEY: string;
     }
   }
 }

@@ -16,7 +16,6 @@ const seconds = z.coerce.number().positive();
 
 const ConfigSchema = z.object({
   SIGNING_SECRET: secret("SIGNING_SECRET"),
-  WORKER_KEY: secret("WORKER_KEY"),
   HEARTBEAT_TIMEOUT_SECONDS: seconds.default(60),
   MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   RETRY_BACKOFF_SECONDS: z.coerce.number().min(0).default(5),
@@ -33,8 +32,6 @@ const ConfigSchema = z.object({
 
 export interface Config {
   signingSecret: string;
-  /** What GPU workers present to lease jobs (pull mode). */
-  workerKey: string;
   heartbeatTimeoutMs: number;
   maxAttempts: number;
   retryBackoffMs: number;
@@ -63,7 +60,6 @@ export function readConfig(env: Env): Config {
   const c = parsed.data;
   return {
     signingSecret: c.SIGNING_SECRET,
-    workerKey: c.WORKER_KEY,
     heartbeatTimeoutMs: c.HEARTBEAT_TIMEOUT_SECONDS * 1000,
     maxAttempts: c.MAX_ATTEMPTS,
     retryBackoffMs: c.RETRY_BACKOFF_SECONDS * 1000,

@@ -1,6 +1,6 @@
 /**
  * `npm run worker`: the reference GPU worker agent (pull mode). It leases jobs
- * from the tracker with the worker key, renders each job's animated GIF
+ * from the tracker with a worker key (wk_, only its owner's jobs), renders each job's animated GIF
  * (see gif-render.ts), reports progress, uploads and completes, with
  * --concurrency jobs at a time. SIGTERM or SIGINT: it stops leasing, gives
  * running jobs --grace seconds to finish, then releases the rest (they go
@@ -8,7 +8,7 @@
  */
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { readSecret, runMain, Stop } from "../lib/api-client";
+import { readWorkerKey, runMain, Stop } from "../lib/api-client";
 import { parseFlags } from "../lib/flags";
 import { ProtocolError, WorkerClient } from "./protocol-client";
 import { runJob } from "./run-job";
@@ -20,7 +20,7 @@ const USAGE = `usage: npm run worker -- [--url URL] [--concurrency N] [--kinds a
   --name         this worker's name in the tracker's logs (default the host name)
   --pace         extra ms per frame, so a person can watch the progress (default 0)
   --grace        seconds running jobs get to finish on SIGTERM before they are released (default 20)
-The worker key comes from $WORKER_KEY, else from .dev.vars.`;
+The worker key (wk_...) comes from $WORKER_KEY, else from .dev-worker-key; it leases only its owner's jobs.`;
 
 const FLAGS = {
   url: { type: "string", default: "http://localhost:8787" },
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const options = readOptions();
   const client = new WorkerClient({
     baseUrl: options.baseUrl,
-    workerKey: readSecret("WORKER_KEY"),
+    workerKey: readWorkerKey(),
     worker: options.name,
     onRetry: (what, n, reason) => log("http.retry", { what, try: n, reason }),
   });

@@ -14,24 +14,20 @@ export class Stop extends Error {
   }
 }
 
-/** $API_KEY, else the local development key that `npm run dev` keeps in .dev-api-key. */
-export function readApiKey(): string {
-  if (process.env.API_KEY) return process.env.API_KEY;
-  const devKey = new URL("../../.dev-api-key", import.meta.url);
+/** $NAME, else the key `npm run dev` keeps in `file` (next to package.json). */
+function readKey(name: string, file: string): string {
+  if (process.env[name]) return process.env[name]!;
+  const devKey = new URL(`../../${file}`, import.meta.url);
   const key = existsSync(devKey) ? readFileSync(devKey, "utf8").trim() : "";
-  if (!key) throw new Stop("no API key: set API_KEY, or run `npm run dev` once to create .dev-api-key", 1);
+  if (!key) throw new Stop(`no ${name}: set ${name}, or run \`npm run dev\` once to create ${file}`, 1);
   return key;
 }
 
-/** $NAME, else the NAME line of .dev.vars next to package.json (e.g. WORKER_KEY). */
-export function readSecret(name: string): string {
-  if (process.env[name]) return process.env[name]!;
-  const devVars = new URL("../../.dev.vars", import.meta.url);
-  const line = new RegExp(`^${name}=(.+)$`, "m");
-  const value = existsSync(devVars) ? line.exec(readFileSync(devVars, "utf8"))?.[1]?.trim() : undefined;
-  if (!value) throw new Stop(`no ${name}: set ${name}, or run \`npm run dev\` once to create .dev.vars`, 1);
-  return value;
-}
+/** $API_KEY, else the local development client key in .dev-api-key. */
+export const readApiKey = () => readKey("API_KEY", ".dev-api-key");
+
+/** $WORKER_KEY, else the local development worker key (owner "default") in .dev-worker-key. */
+export const readWorkerKey = () => readKey("WORKER_KEY", ".dev-worker-key");
 
 export type Reply = { status: number; ok: boolean; body: unknown };
 

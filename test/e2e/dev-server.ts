@@ -76,12 +76,11 @@ async function kill(child: ChildProcess): Promise<void> {
   }
 }
 
-/** A fresh dev server: its own D1, R2 and object state in a temp folder, its own secret and API key. */
+/** A fresh dev server: its own D1, R2 and object state in a temp folder, its own secret, client key and worker key (owner "default"). */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const state = mkdtempSync(join(tmpdir(), "tracker-e2e-"));
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const signingSecret = `e2e-signing-secret-${Date.now()}-0123456789`;
-  const workerKey = `wk_e2e_${Math.random().toString(36).slice(2)}${Date.now()}`;
   const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
 
   const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
@@ -90,15 +89,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     encoding: "utf8",
   });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
-  const keys = spawnSync(TSX, ["scripts/keys.ts", "create", "--owner", "default", "--name", "e2e", "--persist-to", state], {
-    cwd: ROOT,
-    env,
-    encoding: "utf8",
-  });
-  const apiKey = /^(sk_\S+)$/m.exec(keys.stdout)?.[1];
-  if (keys.status !== 0 || !apiKey) throw new Error(`key creation failed:\n${keys.stdout}${keys.stderr}`);
+  const createKey = (role: "client" | "worker") => {
+    const args = ["scripts/keys.ts", "create", "--owner", "default", "--role", role, "--name", "e2e", "--persist-to", state];
+    const run = spawnSync(TSX, args, { cwd: ROOT, env, encoding: "utf8" });
+    const key = /^((sk|wk)_\S+)$/m.exec(run.stdout)?.[1];
+    if (run.status !== 0 || !key) throw new Error(`${role} key creation failed:\n${run.stdout}${run.stderr}`);
+    return key;
+  };
+  const apiKey = createKey("client");
+  const workerKey = createKey("worker");
 
-  const vars = { SIGNING_SECRET: signingSecret, WORKER_KEY: workerKey, ...options.vars };
+  const vars = { SIGNING_SECRET: signingSecret, ...options.vars };
   const args = [
     "dev",
     "--ip", "127.0.0.1",

@@ -9,6 +9,7 @@ import { findActiveKey } from "../db/api-keys";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { hashApiKey } from "./api-keys";
+import { requireRole } from "./key-role";
 import { verifyViewerToken, viewerMaySee } from "./viewer-token";
 
 export type Principal =
@@ -25,7 +26,8 @@ const unauthorized = (code: string, message: string) => new ApiError(401, code, 
 
 /**
  * The principal behind a credential, or an ApiError saying why not. Viewer
- * tokens start with `vt1.`; anything else is looked up as an API key.
+ * tokens start with `vt1.`; anything else is looked up as an API key, and a
+ * worker key (role worker) is refused.
  */
 async function identify(c: Context<AppEnv>, credential: string): Promise<Principal> {
   if (credential.startsWith("vt1.")) {
@@ -39,6 +41,7 @@ async function identify(c: Context<AppEnv>, credential: string): Promise<Princip
   }
   const key = await findActiveKey(c.env.DB, await hashApiKey(credential));
   if (!key) throw unauthorized("invalid_api_key", "the API key is not valid (unknown or revoked)");
+  requireRole(key, "client");
   return { kind: "key", owner: key.owner, keyId: key.id };
 }
 

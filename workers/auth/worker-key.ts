@@ -1,19 +1,24 @@
 /**
- * The GPU workers' credential: `Authorization: Bearer <WORKER_KEY>`.
- * The one seam where a pull worker is let in; per-fleet keys replace the one
- * configured key here without touching the routes.
+ * The GPU workers' credential: `Authorization: Bearer wk_...`, an API key of
+ * role worker kept hashed in D1. The key's owner becomes the request's owner,
+ * so a fleet only ever leases its own owner's jobs.
  */
 import { createMiddleware } from "hono/factory";
+import { findActiveKey } from "../db/api-keys";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
+import { hashApiKey } from "./api-keys";
+import { requireRole } from "./key-role";
 import { bearerToken } from "./principal";
-import { timingSafeEqual } from "./hmac";
 
-/** Lets a request through only with the worker key. */
+/** Lets a request through only with an active worker key, and sets `owner` to the key's owner. */
 export const requireWorkerKey = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
-  if (token === null || !timingSafeEqual(token, c.var.config.workerKey)) {
-    throw new ApiError(401, "unauthorized", "send the worker key as Authorization: Bearer <WORKER_KEY>");
+  if (token === null) {
+    throw new ApiError(401, "unauthorized", "send a worker key as Authorization: Bearer wk_...");
   }
+  const key = await findActiveKey(c.env.DB, await hashApiKey(token));
+  if (!key) throw new ApiError(401, "invalid_api_key", "the worker key is not valid (unknown or revoked)");
+  c.set("owner", requireRole(key, "worker").owner);
   await next();
 });

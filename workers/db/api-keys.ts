@@ -5,7 +5,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { database } from "./jobs";
 import { apiKeys, type ApiKeyRow } from "./schema";
 
-/** The unrevoked key with this hash, if any. */
+/** The unrevoked key with this hash, if any, whatever its role (the caller checks the role). */
 export async function findActiveKey(d1: D1Database, keyHash: string): Promise<ApiKeyRow | undefined> {
   return database(d1)
     .select()

@@ -34,10 +34,14 @@ export const jobs = sqliteTable(
 
 export type JobRow = typeof jobs.$inferSelect;
 
+/** What a key may do: call the client API, or lease its owner's pull jobs. */
+export const API_KEY_ROLES = ["client", "worker"] as const;
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
 /**
- * API keys of the customers' backends. Only a SHA-256 of each key is kept:
- * keys are 192-bit random strings, so a fast hash is enough and a leaked
- * table reveals no usable key.
+ * API keys of the customers' backends (role client) and of their GPU fleets
+ * (role worker). Only a SHA-256 of each key is kept: keys are 192-bit random
+ * strings, so a fast hash is enough and a leaked table reveals no usable key.
  */
 export const apiKeys = sqliteTable(
   "api_keys",
@@ -45,6 +49,7 @@ export const apiKeys = sqliteTable(
     id: text("id").primaryKey(),
     owner: text("owner").notNull(),
     name: text("name").notNull(),
+    role: text("role", { enum: API_KEY_ROLES }).notNull().default("client"),
     keyHash: text("key_hash").notNull().unique(),
     /** The first characters of the key, to tell keys apart in listings. */
     prefix: text("prefix").notNull(),

@@ -1,8 +1,11 @@
 /**
- * DispatchCoordinator: the one Durable Object that holds the pull queue.
+ * DispatchCoordinator: a Durable Object that holds one owner's pull queue
+ * (`dispatchCoordinator(env, owner)`), so an owner's fleet only ever sees that
+ * owner's jobs. One more instance (`pushCoordinator(env)`) holds push mode's
+ * deployment-wide state: the round-robin cursor, endpoint health, push runs.
  *
- * Jobs tell it their dispatch state (after every status change); workers
- * lease from it. Every method runs its SQL without an await in between, so
+ * Jobs tell their owner's coordinator their dispatch state (after every
+ * status change); that owner's workers lease from it. Every method runs its SQL without an await in between, so
  * the object serialises leases: no job is handed to two workers at once.
  * The queue lives in the object's SQLite, so it survives eviction.
  */
@@ -235,7 +238,19 @@ export class DispatchCoordinator extends DurableObject<Env> {
   }
 }
 
-/** The one coordinator of this deployment. */
-export function dispatchCoordinator(env: Env): DurableObjectStub<DispatchCoordinator> {
+/** The name of `owner`'s coordinator; owner names never contain ':', so none is the push one's. */
+export const coordinatorName = (owner: string) => `owner:${owner}`;
+
+/** The coordinator of `owner`'s pull queue: only that owner's jobs, leased only by that owner's worker keys. */
+export function dispatchCoordinator(env: Env, owner: string): DurableObjectStub<DispatchCoordinator> {
+  return env.DISPATCH_COORDINATOR.get(env.DISPATCH_COORDINATOR.idFromName(coordinatorName(owner)));
+}
+
+/**
+ * The coordinator of push mode (endpoints are deployment-wide). It keeps the
+ * name of the single coordinator of earlier builds, so its push runs, cursor
+ * and endpoint health carry over.
+ */
+export function pushCoordinator(env: Env): DurableObjectStub<DispatchCoordinator> {
   return env.DISPATCH_COORDINATOR.get(env.DISPATCH_COORDINATOR.idFromName("default"));
 }

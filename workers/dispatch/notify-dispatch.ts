@@ -1,6 +1,6 @@
 /**
  * The hook from a job's object to dispatch: after a job's status changes,
- * a pull job tells the coordinator (queue it, or drop it) and a push job is
+ * a pull job tells its owner's coordinator (queue it, or drop it) and a push job is
  * sent to the push queue or, when canceled, canceled at its GPU provider.
  */
 import { log } from "../log";
@@ -27,7 +27,7 @@ export function needsDispatchNotice(job: JobState, events: readonly JobEvent[]):
 /** Tells the job's dispatcher about its new state; false (logged) when that failed. */
 export async function notifyDispatch(env: Env, job: JobState): Promise<boolean> {
   try {
-    if (job.dispatch === "pull") await dispatchCoordinator(env).sync(toDispatchView(job));
+    if (job.dispatch === "pull") await dispatchCoordinator(env, job.owner).sync(toDispatchView(job));
     else if (job.dispatch === "push") await notifyPush(env, job);
     return true;
   } catch (err) {

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { readConfig } from "../config";
 import { jobObject } from "../jobs/job-object";
 import { log } from "../log";
-import { dispatchCoordinator } from "./dispatch-coordinator";
+import { pushCoordinator } from "./dispatch-coordinator";
 import { pushRetryDelaySeconds } from "./endpoint-choice";
 import { notifyPush, sendToEndpoints } from "./push-dispatch";
 
@@ -32,7 +32,7 @@ async function handle(env: Env, message: Message<unknown>): Promise<void> {
     await failJob(env, job.id, job.attempt, "push dispatch: no GPU endpoints are configured (GPU_ENDPOINTS)");
     return message.ack();
   }
-  const coordinator = dispatchCoordinator(env);
+  const coordinator = pushCoordinator(env);
   if (!(await coordinator.beginPush(job.id, job.attempt, Date.now()))) return message.ack(); // a redelivery
   const sent = await sendToEndpoints(env, config, job);
   if (!sent.sent) {

@@ -8,7 +8,7 @@ import { readConfig, type Config } from "../config";
 import { callbackCredentials } from "../jobs/links";
 import type { JobState } from "../jobs/job";
 import { log } from "../log";
-import { dispatchCoordinator } from "./dispatch-coordinator";
+import { pushCoordinator } from "./dispatch-coordinator";
 import { failoverOrder } from "./endpoint-choice";
 import { cancelRun, startRun } from "./gpu-endpoint";
 
@@ -21,7 +21,7 @@ export interface PushMessage {
 /** The job's hook: queue a queued attempt; cancel a superseded or canceled run at its provider. */
 export async function notifyPush(env: Env, job: JobState): Promise<void> {
   const config = readConfig(env);
-  const coordinator = dispatchCoordinator(env);
+  const coordinator = pushCoordinator(env);
   const finished = job.status === "completed" || job.status === "failed" || job.status === "canceled";
   const old = await coordinator.takePushRun(job.id, finished ? Number.MAX_SAFE_INTEGER : job.attempt);
   if (old && job.status !== "completed" && job.status !== "failed") {
@@ -41,7 +41,7 @@ export type SendOutcome = { sent: true; endpoint: string; runId: string } | { se
  * toward its endpoint's health.
  */
 export async function sendToEndpoints(env: Env, config: Config, job: JobState): Promise<SendOutcome> {
-  const coordinator = dispatchCoordinator(env);
+  const coordinator = pushCoordinator(env);
   const order = failoverOrder(config.gpuEndpoints, await coordinator.nextTurn());
   const input = {
     job_id: job.id,

@@ -1,6 +1,6 @@
 /**
  * GET /health for load balancers, and GET /api/stats: the owner's job counts by
- * status, the dispatch queue and the GPU endpoints' health.
+ * status, the owner's dispatch queue and the GPU endpoints' health.
  */
 import { Hono } from "hono";
 import { requireOwnerScope, requireReader } from "../auth/principal";
@@ -15,6 +15,6 @@ export const healthRoutes = new Hono<AppEnv>()
     const counts = await countJobsByStatus(c.env.DB, c.var.owner);
     const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, counts[s] ?? 0])) as StatsResponse["jobs"]["by_status"];
     const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
-    const dispatch = await dispatchStats(c.env, c.var.config);
+    const dispatch = await dispatchStats(c.env, c.var.config, c.var.owner);
     return c.json({ jobs: { total, by_status: byStatus }, dispatch } satisfies StatsResponse);
   });

@@ -1,6 +1,6 @@
 /**
- * The pull-mode API for GPU workers (worker key): POST /api/worker/lease
- * long-polls the coordinator for the next queued job and claims its attempt
+ * The pull-mode API for GPU workers (a worker key, `wk_`): POST /api/worker/lease
+ * long-polls the coordinator of the key's owner for the next queued job and claims its attempt
  * at the job's object, which starts the job's heartbeat clock.
  */
 import { Hono } from "hono";
@@ -25,8 +25,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * moved on (canceled, re-queued) is dropped and the job re-syncs the
  * coordinator; then the next entry is tried.
  */
-async function leaseOnce(env: Env, config: Config, request: ReturnType<typeof LeaseRequest.parse>): Promise<LeaseResponse | null> {
-  const coordinator = dispatchCoordinator(env);
+async function leaseOnce(
+  env: Env,
+  config: Config,
+  owner: string,
+  request: ReturnType<typeof LeaseRequest.parse>,
+): Promise<LeaseResponse | null> {
+  const coordinator = dispatchCoordinator(env, owner);
   for (;;) {
     const entry = await coordinator.lease(request.worker, Date.now(), request.kinds);
     if (!entry) return null;
@@ -38,7 +43,7 @@ async function leaseOnce(env: Env, config: Config, request: ReturnType<typeof Le
       continue;
     }
     const job = outcome.job;
-    log.info("lease.granted", { job_id: job.id, attempt: job.attempt, worker: request.worker });
+    log.info("lease.granted", { owner, job_id: job.id, attempt: job.attempt, worker: request.worker });
     return {
       job: { id: job.id, kind: job.kind, input: JSON.parse(job.inputJson), attempt: job.attempt, priority: job.priority ?? 0 },
       callback: await callbackCredentials(job, config),
@@ -60,7 +65,7 @@ export const workerRoutes = new Hono<AppEnv>().post(
     const request = c.req.valid("json");
     const deadline = Date.now() + request.wait_seconds * 1000;
     for (;;) {
-      const leased = await leaseOnce(c.env, c.var.config, request);
+      const leased = await leaseOnce(c.env, c.var.config, c.var.owner, request);
       if (leased) return c.json(leased);
       const left = deadline - Date.now();
       if (left <= 0 || c.req.raw.signal.aborted) return c.body(null, 204);

@@ -1,0 +1,11 @@
+// Vars that are only ever set on the command line, never in wrangler.toml,
+// so `wrangler types` cannot see them.
+interface Env {
+  /** "true" mounts /api/demo, the stand-in customer backend; `npm run dev` sets it with --var. */
+  DEMO_MODE?: string;
+}
+declare namespace Cloudflare {
+  interface Env {
+    DEMO_MODE?: string;
+  }
+}
