@@ -61,6 +61,8 @@ export const demoRoutes = new Hono<AppEnv>()
         origin: new URL(c.req.url).origin,
         maxAttempts: config.maxAttempts,
         heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+        // Pull, so the agent `npm run dev` starts beside the server runs what the page starts.
+        dispatch: "pull",
       },
       await sha256Hex(JSON.stringify(body)),
     );
