@@ -11,6 +11,7 @@ import { readConfig, type Config } from "../config";
 import { needsDispatchNotice, noticeDispatch, pendingNoticeAt, retryDueNotice } from "../dispatch/notify-dispatch";
 import { toJobRow, upsertJobRow } from "../db/jobs";
 import { notifyOwnerFeed } from "../feed/notify-feed";
+import { answerClose } from "../http/socket-close";
 import { log } from "../log";
 import {
   ClientMessage,
@@ -175,12 +176,7 @@ export class ExportJobState extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    // The runtime does not answer a close for us; 1005/1006/1015 cannot be sent back.
-    try {
-      ws.close(code === 1005 || code === 1006 || code === 1015 ? 1000 : code, reason);
-    } catch {
-      // Already closed.
-    }
+    answerClose(ws, code, reason);
   }
 
   override async webSocketError(_ws: WebSocket, error: unknown): Promise<void> {
