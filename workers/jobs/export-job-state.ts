@@ -62,6 +62,8 @@ export class ExportJobState extends DurableObject<Env> {
   }
 
   private configCache: Config | undefined;
+  /** The list row last sent to the owner's feed (a saving only; see notifyOwnerFeed). */
+  private feedRowShown: string | undefined;
 
   /** Env is fixed for the life of an instance, so it is parsed once per instance. */
   private get config(): Config {
@@ -209,7 +211,7 @@ export class ExportJobState extends DurableObject<Env> {
       const messages = await this.render(events);
       const frames = messages.map((m) => JSON.stringify(m));
       for (const ws of this.ctx.getWebSockets()) for (const frame of frames) this.sendFrame(ws, frame);
-      notifyOwnerFeed(this.ctx, this.env, this.store.load(), events);
+      this.feedRowShown = notifyOwnerFeed(this.ctx, this.env, this.store.load(), events, this.feedRowShown);
       await this.syncMirror(urgent, now);
       const job = this.store.load()?.job;
       if (job && needsDispatchNotice(job, events)) await noticeDispatch(this.ctx.storage, this.env, job, now);

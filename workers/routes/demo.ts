@@ -7,14 +7,13 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { sha256Hex } from "../auth/digest";
 import { signViewerToken } from "../auth/viewer-token";
 import type { Config } from "../config";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
+import { createJob, MAX_INPUT_BYTES } from "../jobs/create-job";
 import { toJobView, type JobState } from "../jobs/job";
-import { newJobId } from "../jobs/job-id";
 import { jobObject, refusalError, validJobId } from "../jobs/job-object";
 import { downloadLinkFor } from "../jobs/links";
 import { JobKind, JsonValue, type ViewerTokenResponse } from "../protocol";
@@ -23,7 +22,6 @@ import { JobKind, JsonValue, type ViewerTokenResponse } from "../protocol";
 const DEMO_OWNER = "default";
 /** How long a demo viewer token lasts; the page asks for a new one before then. */
 const VIEWER_TTL_SECONDS = 3600;
-const MAX_INPUT_BYTES = 64 * 1024;
 
 const DemoCreateBody = z.object({ kind: JobKind, input: JsonValue.default({}) });
 
@@ -47,27 +45,14 @@ export const demoRoutes = new Hono<AppEnv>()
   .post("/session", async (c) => c.json(await viewerToken(c.var.config, null)))
 
   .post("/jobs", jsonBody(MAX_INPUT_BYTES * 2), validate("json", DemoCreateBody), async (c) => {
-    const body = c.req.valid("json");
     const { config } = c.var;
-    const inputJson = JSON.stringify(body.input);
-    if (inputJson.length > MAX_INPUT_BYTES) throw new ApiError(413, "input_too_large", "input is too large");
-    const id = newJobId();
-    const outcome = await jobObject(c.env, id).create(
-      {
-        id,
-        owner: DEMO_OWNER,
-        kind: body.kind,
-        inputJson,
-        origin: new URL(c.req.url).origin,
-        maxAttempts: config.maxAttempts,
-        heartbeatTimeoutMs: config.heartbeatTimeoutMs,
-        // Pull, so the agent `npm run dev` starts beside the server runs what the page starts.
-        dispatch: "pull",
-      },
-      await sha256Hex(JSON.stringify(body)),
-    );
-    if (!outcome.ok) throw refusalError(outcome.refusal);
-    return c.json({ job: await jobView(outcome.job, config), viewer: await viewerToken(config, id) }, 201);
+    const { job } = await createJob(c.env, config, {
+      owner: DEMO_OWNER,
+      origin: new URL(c.req.url).origin,
+      // Pull, so the agent `npm run dev` starts beside the server runs what the page starts.
+      body: { ...c.req.valid("json"), dispatch: "pull" },
+    });
+    return c.json({ job: await jobView(job, config), viewer: await viewerToken(config, job.id) }, 201);
   })
 
   .post("/jobs/:id/cancel", validJobId, async (c) => {

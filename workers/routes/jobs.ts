@@ -4,13 +4,12 @@
  */
 import { Hono } from "hono";
 import { mayRead, requireApiKey, requireOwnerScope, requireReader } from "../auth/principal";
-import { sha256Hex } from "../auth/digest";
 import { decodeCursor, listJobRows, toJobSummary } from "../db/jobs";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
 import { toJobViewWithInput, type JobState } from "../jobs/job";
-import { idempotentJobId, newJobId } from "../jobs/job-id";
+import { createJob } from "../jobs/create-job";
 import { jobNotFound, jobObject, refusalError, validJobId } from "../jobs/job-object";
 import { callbackCredentials, downloadLinkFor, jobLinks } from "../jobs/links";
 import { CancelJobBody, CreateJobBody, ListJobsQuery, type CreateJobResponse } from "../protocol";
@@ -18,7 +17,6 @@ import type { Config } from "../config";
 import { limitJobCreation } from "../rate-limit/limit-job-creation";
 
 const MAX_CREATE_BODY = 128 * 1024;
-const MAX_INPUT_BYTES = 64 * 1024;
 
 /** What the owner sees of a job: the job with its input, and where to reach it. */
 async function jobBody(job: JobState, config: Config) {
@@ -28,33 +26,17 @@ async function jobBody(job: JobState, config: Config) {
 
 export const jobRoutes = new Hono<AppEnv>()
   .post("/", requireApiKey, limitJobCreation, jsonBody(MAX_CREATE_BODY), validate("json", CreateJobBody), async (c) => {
-    const body = c.req.valid("json");
     const { config, owner } = c.var;
-    const inputJson = JSON.stringify(body.input);
-    if (inputJson.length > MAX_INPUT_BYTES) {
-      throw new ApiError(413, "input_too_large", `input must serialize to at most ${MAX_INPUT_BYTES} bytes`);
-    }
     const key = c.req.header("idempotency-key");
     if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
       throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters");
     }
-    const id = key === undefined ? newJobId() : await idempotentJobId(config.signingSecret, owner, key);
-    const url = new URL(c.req.url);
-    const outcome = await jobObject(c.env, id).create(
-      {
-        id,
-        owner,
-        kind: body.kind,
-        inputJson,
-        origin: url.origin,
-        maxAttempts: body.max_attempts ?? config.maxAttempts,
-        heartbeatTimeoutMs: (body.heartbeat_timeout_seconds ?? config.heartbeatTimeoutMs / 1000) * 1000,
-        dispatch: body.dispatch ?? "external",
-        priority: body.priority ?? 0,
-      },
-      await sha256Hex(JSON.stringify(body)),
-    );
-    if (!outcome.ok) throw refusalError(outcome.refusal);
+    const outcome = await createJob(c.env, config, {
+      owner,
+      origin: new URL(c.req.url).origin,
+      body: c.req.valid("json"),
+      idempotencyKey: key,
+    });
     const response: CreateJobResponse = {
       ...(await jobBody(outcome.job, config)),
       callback: await callbackCredentials(outcome.job, config),
