@@ -8,12 +8,12 @@ import { notFound, onError } from "./errors";
 import type { AppEnv } from "./http/context";
 import { requestLog, withConfig } from "./http/middleware";
 import { callbackRoutes } from "./routes/callbacks";
-import { demoRoutes } from "./routes/demo";
 import { downloadRoutes } from "./routes/downloads";
 import { feedSocketRoutes } from "./routes/feed-socket";
 import { healthRoutes } from "./routes/health";
 import { socketRoutes } from "./routes/job-socket";
 import { jobRoutes } from "./routes/jobs";
+import { sessionRoutes } from "./routes/session";
 import { viewerTokenRoutes } from "./routes/viewer-tokens";
 import { workerRoutes } from "./routes/worker";
 
@@ -38,7 +38,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/jobs", downloadRoutes)
   .route("/api/worker", workerRoutes)
   .route("/api/feed", feedSocketRoutes)
-  .route("/api/demo", demoRoutes);
+  .route("/api/session", sessionRoutes);
 
 app.onError(onError);
 app.notFound(notFound);

@@ -1,5 +1,5 @@
 /**
- * Creating a job: the one path the client API and the demo backend share,
+ * Creating a job: the one path every caller of the client API shares,
  * from a validated body to a stored job in its own object.
  */
 import { sha256Hex } from "../auth/digest";

@@ -16,10 +16,12 @@ import { log } from "../log";
 import {
   ClientMessage,
   type CallbackName,
+  type EventLogResponse,
   type JobEvent,
   type ServerMessage,
   type SnapshotMessage,
 } from "../protocol";
+import { readEventLogPage } from "./event-log-page";
 import { createJobState, toJobView, type JobState, type NewJob } from "./job";
 import { JobStore, type StoredJob } from "./job-store";
 import { downloadLinkFor } from "./links";
@@ -96,6 +98,11 @@ export class ExportJobState extends DurableObject<Env> {
   /** The job as stored, or null. */
   async read(): Promise<JobState | null> {
     return this.store.load()?.job ?? null;
+  }
+
+  /** A page of the event log for the console's timeline (see event-log-page.ts). */
+  async eventLogPage(since: number, limit: number): Promise<EventLogResponse | null> {
+    return this.store.load() ? readEventLogPage(this.ctx.storage.sql, since, limit) : null;
   }
 
   /**
