@@ -7,8 +7,8 @@ import { defineConfig } from "vitest/config";
  *   Durable Object, D1 and R2 of wrangler.toml;
  * - e2e: Node tests that start the real `wrangler dev` and talk HTTP and
  *   WebSockets to it, as the scripts and browsers do;
- * - browser: the web app in Chromium (playwright-core) against a real
- *   `wrangler dev` with the demo backend and the built web/dist.
+ * - browser: the console in Chromium (playwright-core) against a real
+ *   `wrangler dev` in DEMO_MODE serving the built web/dist.
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");

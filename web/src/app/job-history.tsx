@@ -36,7 +36,7 @@ export function AttemptsTable({ events, current }: { events: readonly JobEvent[]
     <table className="attempts" data-testid="attempts">
       <thead>
         <tr>
-          <th scope="col">#</th>
+          <th scope="col" className="num">#</th>
           <th scope="col">Outcome</th>
           <th scope="col" className="num">Ran</th>
         </tr>

@@ -83,6 +83,9 @@ function LiveJob({ initial }: { initial: JobWithInput }) {
         </header>
         <JobProgress job={job} />
         <JobFacts job={job} startedAt={firstStartedAt(events, job)} />
+        {job.download && job.output?.content_type.startsWith("image/") && (
+          <img className="preview" src={job.download.url} alt={`Output: ${job.output.filename}`} />
+        )}
         <JobActions job={job} />
       </section>
       <div className="job-columns">
