@@ -84,6 +84,8 @@ export const Job = z.object({
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
   last_heartbeat_at: z.string().nullable(),
+  /** Who runs the current attempt, when the tracker handed it out: a pull worker's lease name, or the push endpoint. */
+  worker: z.string().nullable().optional(),
 });
 export type Job = z.infer<typeof Job>;
 

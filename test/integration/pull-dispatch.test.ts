@@ -52,6 +52,13 @@ describe("pull dispatch: POST /api/worker/lease", () => {
     expect(results.filter((r) => r.status === 204).length).toBe(14);
   });
 
+  it("names the leasing worker on the job it runs", async () => {
+    const kind = "named.test";
+    const created = await createJob({ kind, dispatch: "pull" });
+    expect((await lease(kind, "gpu-named")).status).toBe(200);
+    expect(await getJob(created.job.id)).toMatchObject({ status: "running", worker: "gpu-named" });
+  });
+
   it("re-queues a lapsed lease through the stall path, refuses its old token, and leases the new attempt", async () => {
     const kind = "lapse.test";
     const created = await createJob({ kind, dispatch: "pull", heartbeat_timeout_seconds: 1 });

@@ -126,14 +126,14 @@ export class ExportJobState extends DurableObject<Env> {
    * can be claimed; it starts (running) and its heartbeat clock runs from now,
    * so a lease that lapses goes back to the queue through the stall path.
    */
-  async claim(attempt: number): Promise<ApplyOutcome> {
+  async claim(attempt: number, worker?: string): Promise<ApplyOutcome> {
     const stored = this.store.load();
     if (!stored) return { ok: false, refusal: NOT_FOUND, job: null };
     if (stored.job.status !== "queued" || stored.job.attempt !== attempt) {
       const message = `attempt ${attempt} cannot be claimed: the job is ${stored.job.status} on attempt ${stored.job.attempt}`;
       return { ok: false, refusal: { status: 409, code: "not_claimable", message }, job: stored.job };
     }
-    return this.apply({ type: "heartbeat", attempt });
+    return this.apply({ type: "heartbeat", attempt, worker });
   }
 
   /** Puts a refused callback in the event log, so an operator can see why an update was not taken. */

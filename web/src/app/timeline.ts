@@ -29,7 +29,12 @@ function describe(event: JobEvent): Pick<TimelineEntry, "title" | "detail" | "to
     case "job:created":
       return { title: "Created", detail: `${event.job.kind}, up to ${event.job.max_attempts} attempts`, tone: "neutral", attempt };
     case "job:started":
-      return { title: "Started", detail: `attempt ${attempt} of ${event.job.max_attempts}`, tone: "neutral", attempt };
+      return {
+        title: "Started",
+        detail: `attempt ${attempt} of ${event.job.max_attempts}${event.job.worker ? ` on ${event.job.worker}` : ""}`,
+        tone: "neutral",
+        attempt,
+      };
     case "job:progress":
       return { title: `Progress ${percent(event)}`, detail: progressDetail(event.job), tone: "neutral", attempt };
     case "job:stalled":
