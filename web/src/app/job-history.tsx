@@ -2,6 +2,7 @@
 import type { JobEvent, JsonValue } from "../../../workers/protocol";
 import type { Job } from "../client";
 import { formatClock, formatDuration } from "./format";
+import { useNow } from "./parts";
 import { attemptsOf, timelineOf } from "./timeline";
 
 export function Timeline({ events }: { events: readonly JobEvent[] }) {
@@ -31,6 +32,7 @@ export function Timeline({ events }: { events: readonly JobEvent[] }) {
 
 export function AttemptsTable({ events, current }: { events: readonly JobEvent[]; current: Job }) {
   const attempts = attemptsOf(events);
+  const now = useNow();
   if (attempts.length === 0) return <p className="muted">–</p>;
   return (
     <table className="attempts" data-testid="attempts">
@@ -43,7 +45,9 @@ export function AttemptsTable({ events, current }: { events: readonly JobEvent[]
       </thead>
       <tbody>
         {attempts.map((a) => {
-          const ran = a.startedAt ? ((a.endedAt ? Date.parse(a.endedAt) : Date.parse(current.updated_at)) - Date.parse(a.startedAt)) / 1000 : null;
+          // A running attempt has run until now; one the log shows open while the job has finished, until then.
+          const end = a.endedAt ? Date.parse(a.endedAt) : current.finished_at ? Date.parse(current.finished_at) : now;
+          const ran = a.startedAt ? (end - Date.parse(a.startedAt)) / 1000 : null;
           return (
             <tr key={a.attempt} data-attempt={a.attempt} data-outcome={a.outcome}>
               <td className="num">{a.attempt}</td>

@@ -147,7 +147,7 @@ function JobFacts({ job, startedAt }: { job: Job; startedAt: string | null }) {
       <Fact label="Time left" value={eta === null ? "–" : `~${formatDuration(eta)}`} />
       <Fact label="Attempt" value={`${job.attempt} of ${job.max_attempts}`} testId="attempt" />
       <Fact label="Output" value={job.output ? `${formatBytes(job.output.size)} · ${job.output.content_type}` : "–"} />
-      <Fact label="Worker" value={job.worker ?? (job.status === "queued" ? "–" : "not named")} testId="worker" />
+      <Fact label="Worker" value={job.worker ?? "–"} testId="worker" />
     </dl>
   );
 }
