@@ -8,8 +8,10 @@ import { attemptsOf, timelineOf } from "./timeline";
 export function Timeline({ events }: { events: readonly JobEvent[] }) {
   const entries = timelineOf(events);
   if (entries.length === 0) return <p className="muted">No events yet.</p>;
+  const trimmed = events[0]!.seq > 1;
   return (
     <ol className="timeline" data-testid="timeline">
+      {trimmed && <li className="muted trimmed">Events 1 to {events[0]!.seq - 1} have left the log (it keeps the last 1,000).</li>}
       {entries.map((entry) => (
         <li key={entry.seq} className={`event tone-${entry.tone}`} data-type={entry.type}>
           <time dateTime={entry.at} className="event-time">
