@@ -104,9 +104,10 @@ describe("the job's current notice", () => {
   });
 
   it("counts down a retry backoff, but not a retry by hand that is due at once", () => {
-    const backoff = { ...baseJob, attempt: 2, retry_at: iso(10) };
+    const backoff = { ...baseJob, attempt: 2, updated_at: iso(0), retry_at: iso(10) };
     expect(currentNotice(backoff, T0)!.text).toContain("starts in 0:10");
-    const byHand = { ...baseJob, attempt: 2, retry_at: iso(0.2) };
+    // Set at the moment of the retry, even when this browser's clock is a few seconds behind.
+    const byHand = { ...baseJob, attempt: 2, updated_at: iso(3), retry_at: iso(3) };
     expect(currentNotice(byHand, T0)!.text).toContain("waiting for a worker");
   });
 

@@ -17,8 +17,11 @@ const COUNTDOWN_MIN_MS = 1000;
 export function currentNotice(job: Job, now: number): JobNotice | null {
   switch (job.status) {
     case "queued": {
+      // A backoff is told from a retry by hand on the server's own clock (retry_at against the
+      // update that set it), so a browser clock that is off cannot show a countdown for "now".
+      const backoff = job.retry_at === null ? 0 : Date.parse(job.retry_at) - Date.parse(job.updated_at);
       const wait = job.retry_at === null ? 0 : Date.parse(job.retry_at) - now;
-      return wait >= COUNTDOWN_MIN_MS
+      return backoff >= COUNTDOWN_MIN_MS && wait >= COUNTDOWN_MIN_MS
         ? { tone: "info", text: `Attempt ${job.attempt} of ${job.max_attempts} starts in ${formatDuration(wait / 1000)} (retry backoff).` }
         : { tone: "info", text: `Attempt ${job.attempt} of ${job.max_attempts} is waiting for a worker.` };
     }

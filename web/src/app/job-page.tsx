@@ -110,7 +110,8 @@ function LiveJob({ initial }: { initial: JobWithInput }) {
 }
 
 function JobProgress({ job }: { job: Job }) {
-  const now = useNow();
+  // useNow re-renders every second; the clock itself is read now, not as of the last tick.
+  const now = Math.max(useNow(), Date.now());
   const notice = currentNotice(job, now);
   const { progress } = job;
   return (
