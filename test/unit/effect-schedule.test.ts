@@ -46,6 +46,11 @@ describe("ask", () => {
     expect(ask(urgent, "coalesce", NOW + 10, INTERVAL).dueAt).toBe(NOW);
   });
 
+  it("returns the same row when an ask changes nothing, so the commit writes no row", () => {
+    const deferred = ask(recent, "coalesce", NOW, INTERVAL);
+    expect(ask(deferred, "coalesce", NOW + 10, INTERVAL)).toBe(deferred);
+  });
+
   it("holds back even an urgent ask until a failing effect's retry time", () => {
     const failing = failed(recent, NOW);
     const asked = ask(failing, "now", NOW + 10, INTERVAL);

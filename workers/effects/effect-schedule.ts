@@ -38,7 +38,9 @@ export const idleEffect = (kind: string): EffectRow => ({
 export function ask(row: EffectRow, how: Ask, now: number, intervalMs: number): EffectRow {
   if (row.failures > 0 && row.dueAt !== null) return row;
   const wanted = how === "now" ? now : Math.max(now, (row.lastStartedAt ?? -Infinity) + intervalMs);
-  return { ...row, dueAt: Math.min(row.dueAt ?? Infinity, wanted) };
+  const dueAt = Math.min(row.dueAt ?? Infinity, wanted);
+  // The same row back when nothing changes, so a commit writes no effect row for it.
+  return dueAt === row.dueAt ? row : { ...row, dueAt };
 }
 
 /** Whether a run should start now: due, and no run holds a live lease. */

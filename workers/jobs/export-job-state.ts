@@ -15,47 +15,21 @@ import { AfterCommit } from "../effects/after-commit";
 import { AFTER_COMMIT_EFFECTS } from "../effects/registry";
 import { answerClose } from "../http/socket-close";
 import { log } from "../log";
-import { ClientMessage, type CallbackName, type JobEvent, type JobStatus, type ServerMessage, type SnapshotMessage } from "../protocol";
+import { ClientMessage, type CallbackName, type JobEvent, type ServerMessage, type SnapshotMessage } from "../protocol";
 import { createJobState, toJobView, type JobState, type NewJob } from "./job";
+import {
+  brief,
+  NOT_FOUND,
+  type ApplyOutcome,
+  type CallbackOutcome,
+  type CreateOutcome,
+  type JobBrief,
+  type RefusedCallback,
+} from "./outcomes";
 import { JobStore, type StoredEvent, type StoredJob } from "./job-store";
 import { downloadLinkFor } from "./links";
 import { nextJobDeadline } from "./timers";
-import { transition, type EventDraft, type JobCommand, type Refusal, type WorkerCommand } from "./transition";
-
-export type NotFound = { status: 404; code: "job_not_found"; message: string };
-
-export type ApplyOutcome =
-  | { ok: true; job: JobState }
-  | { ok: false; refusal: Refusal | NotFound; job: JobState | null };
-
-export type CreateOutcome =
-  | { ok: true; job: JobState; replayed: boolean }
-  | { ok: false; refusal: Refusal };
-
-/** What a callback's answer needs of the job (not the whole state with its input). */
-export interface JobBrief {
-  status: JobStatus;
-  attempt: number;
-  /** The seq of the job's newest event, after this call's commit. */
-  seq: number;
-}
-
-export type CallbackOutcome =
-  | { ok: true; job: JobBrief }
-  | { ok: false; refusal: Refusal | NotFound; job: JobBrief | null };
-
-/** A callback the Worker refused before it reached the object (bad token or body). */
-export interface RefusedCallback {
-  callback: CallbackName;
-  status: number;
-  code: string;
-  message: string;
-  attempt: number | null;
-}
-
-const NOT_FOUND: NotFound = { status: 404, code: "job_not_found", message: "no such job" };
-
-const brief = ({ job, seq }: StoredJob): JobBrief => ({ status: job.status, attempt: job.attempt, seq });
+import { transition, type EventDraft, type JobCommand, type WorkerCommand } from "./transition";
 
 export class ExportJobState extends DurableObject<Env> {
   private readonly store: JobStore;
@@ -301,14 +275,19 @@ export class ExportJobState extends DurableObject<Env> {
     }
   }
 
-  /** One alarm serves the job's deadlines and its effects; set it to the earliest, only when that changed. */
+  /**
+   * One alarm serves the job's deadlines and its effects: it must fire no
+   * later than the earliest of them. An alarm already set sooner is kept (a
+   * heartbeat moves the stall deadline on every report; firing early only
+   * finds nothing due and sets the alarm again), so most updates set none.
+   */
   private async scheduleAlarm(): Promise<void> {
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     const stored = this.store.load();
     if (!stored) return;
     const times = [nextJobDeadline(stored.job), this.afterCommit.wakeAt()].filter((t): t is number => t !== null);
     const at = times.length > 0 ? Math.min(...times) : null;
-    if (at === this.alarmAt) return;
+    if (at === this.alarmAt || (at !== null && this.alarmAt !== null && this.alarmAt <= at)) return;
     this.alarmAt = at;
     if (at === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(at);

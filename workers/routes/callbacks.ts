@@ -12,7 +12,7 @@ import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
 import type { Context } from "hono";
-import type { JobBrief } from "../jobs/export-job-state";
+import type { JobBrief } from "../jobs/outcomes";
 import { jobObject, refusalError, validJobId } from "../jobs/job-object";
 import type { WorkerCommand } from "../jobs/transition";
 import {
