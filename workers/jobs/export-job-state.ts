@@ -70,7 +70,7 @@ export class ExportJobState extends DurableObject<Env> {
     const events = this.store.create(job, requestFingerprint, [{ type: "job:created" }], now, (c) =>
       this.afterCommit.plan({ before: null, ...c }, this.config, now),
     );
-    await this.afterSave(events, now);
+    await this.afterSave(events, now, "wait");
     return { ok: true, job, replayed: false };
   }
 
@@ -91,7 +91,7 @@ export class ExportJobState extends DurableObject<Env> {
     const now = Date.now();
     const result = transition(stored.job, command, now, { retryBackoffMs: this.config.retryBackoffMs });
     if (!result.ok) return { ok: false, refusal: result.refusal, job: stored.job };
-    if (result.job !== stored.job) await this.save(stored.job, result.job, result.events, now);
+    if (result.job !== stored.job) await this.save(stored.job, result.job, result.events, now, "wait");
     return { ok: true, job: result.job };
   }
 
@@ -200,20 +200,26 @@ export class ExportJobState extends DurableObject<Env> {
     await this.scheduleAlarm();
   }
 
-  /** Persist first (one transaction), then broadcast, then the effects after the answer. */
-  private async save(before: JobState, job: JobState, drafts: EventDraft[], now: number): Promise<void> {
-    await this.afterSave(this.commit(before, job, drafts, now), now);
+  /**
+   * Persist first (one transaction), then broadcast, then the effects: after
+   * the answer, or before it with "wait" (the client API's create, cancel and
+   * retry, so the caller's next list read shows the change; a failure is
+   * still only retried, never an error to the caller).
+   */
+  private async save(before: JobState, job: JobState, drafts: EventDraft[], now: number, effects?: "wait"): Promise<void> {
+    await this.afterSave(this.commit(before, job, drafts, now), now, effects);
   }
 
   private commit(before: JobState, job: JobState, drafts: EventDraft[], now: number): StoredEvent[] {
     return this.store.commit(job, drafts, now, (c) => this.afterCommit.plan({ before, ...c }, this.config, now));
   }
 
-  private async afterSave(events: StoredEvent[], now: number): Promise<void> {
+  private async afterSave(events: StoredEvent[], now: number, effects?: "wait"): Promise<void> {
     await this.broadcast(events);
     const runs = this.runEffects(now);
     await this.scheduleAlarm(); // the runs' leases are already written: the alarm covers a lost run
-    this.ctx.waitUntil(runs.then(() => this.scheduleAlarm()));
+    if (effects === "wait") await runs.then(() => this.scheduleAlarm());
+    else this.ctx.waitUntil(runs.then(() => this.scheduleAlarm()));
   }
 
   /** Runs the due effects until none is due (asks made while they ran included). */
