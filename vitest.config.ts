@@ -33,6 +33,8 @@ export default defineConfig(async () => {
                   JOBS_PER_MINUTE: "1000",
                   MAX_OUTPUT_BYTES: "1048576",
                   RETRY_BACKOFF_SECONDS: "1",
+                  // wrangler.toml mirrors progress to D1 every 10 s; a short interval keeps the mirror tests quick.
+                  MIRROR_INTERVAL_MS: "1000",
                   // Push mode against fake providers (fetch is mocked in test/integration/push-dispatch.test.ts).
                   GPU_ENDPOINTS: "https://gpu-a.test https://gpu-b.test https://gpu-c.test",
                   GPU_ENDPOINT_TIMEOUT_MS: "300",

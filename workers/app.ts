@@ -1,7 +1,7 @@
 /**
  * The Hono root: shared middleware, the sub-apps, and the one error handler.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { notFound, onError } from "./errors";
@@ -17,19 +17,20 @@ import { sessionRoutes } from "./routes/session";
 import { viewerTokenRoutes } from "./routes/viewer-tokens";
 import { workerRoutes } from "./routes/worker";
 
+/** Built once; the allowlist is read from each request's config. */
+const apiCors = cors({
+  origin: (origin, c: Context<AppEnv>) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
+  allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+  allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
+  exposeHeaders: ["Location", "Retry-After", "Idempotent-Replayed"],
+  maxAge: 600,
+});
+
 export const app = new Hono<AppEnv>()
   .use("*", requestLog)
   .use("*", secureHeaders())
   .use("/api/*", withConfig)
-  .use("/api/*", (c, next) =>
-    cors({
-      origin: (origin) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
-      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
-      allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
-      exposeHeaders: ["Location", "Retry-After", "Idempotent-Replayed"],
-      maxAge: 600,
-    })(c, next),
-  )
+  .use("/api/*", apiCors)
   .route("/", healthRoutes)
   .route("/api/viewer-tokens", viewerTokenRoutes)
   .route("/api/jobs", jobRoutes)

@@ -262,6 +262,8 @@ export const CallbackAnswer = z.object({
   status: JobStatus.nullable(),
   attempt: z.number().int().nullable(),
   canceled: z.boolean(),
+  /** The seq of the job's newest event once this callback was committed (its refusal included). */
+  seq: z.number().int().nullable().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 export type CallbackAnswer = z.infer<typeof CallbackAnswer>;

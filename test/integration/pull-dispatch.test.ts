@@ -135,6 +135,13 @@ describe("the coordinator's sweep of old leases", () => {
   });
 });
 
+/** Failed dispatch notices the job's object has recorded for a retry. */
+function dispatchFailures(id: string): Promise<number> {
+  return runInDurableObject(jobStub(id), (_o, state) =>
+    state.storage.sql.exec<{ failures: number }>("SELECT failures FROM effects WHERE kind = 'dispatch'").one().failures,
+  );
+}
+
 describe("a job whose notice to the coordinator failed", () => {
   it("tells it again from its alarm, so the job is not stuck out of the queue", async () => {
     const kind = "notice.test";
@@ -142,6 +149,8 @@ describe("a job whose notice to the coordinator failed", () => {
       throw new Error("coordinator unavailable");
     });
     const created = await createJob({ kind, dispatch: "pull" });
+    // The notice runs after the answer: wait until it has failed and is kept for a retry.
+    await vi.waitFor(async () => expect(await dispatchFailures(created.job.id)).toBeGreaterThan(0));
     sync.mockRestore();
     expect(await dispatchCoordinator(env, "default").peek(created.job.id)).toBeNull();
     expect((await lease(kind)).status).toBe(204);

@@ -6,7 +6,7 @@ import { sha256Hex } from "../auth/digest";
 import type { Config } from "../config";
 import { ApiError } from "../errors";
 import type { CreateJobBody } from "../protocol";
-import type { CreateOutcome } from "./export-job-state";
+import type { CreateOutcome } from "./outcomes";
 import { idempotentJobId, newJobId } from "./job-id";
 import { jobObject, refusalError } from "./job-object";
 
