@@ -7,6 +7,8 @@ import { secureHeaders } from "hono/secure-headers";
 import { notFound, onError } from "./errors";
 import type { AppEnv } from "./http/context";
 import { requestLog, withConfig } from "./http/middleware";
+import { batchSocketRoutes } from "./routes/batch-socket";
+import { batchRoutes } from "./routes/batches";
 import { callbackRoutes } from "./routes/callbacks";
 import { downloadRoutes } from "./routes/downloads";
 import { feedSocketRoutes } from "./routes/feed-socket";
@@ -37,6 +39,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/jobs", callbackRoutes)
   .route("/api/jobs", socketRoutes)
   .route("/api/jobs", downloadRoutes)
+  .route("/api/batches", batchRoutes)
+  .route("/api/batches", batchSocketRoutes)
   .route("/api/worker", workerRoutes)
   .route("/api/feed", feedSocketRoutes)
   .route("/api/session", sessionRoutes);

@@ -2,6 +2,7 @@
 import { app } from "./app";
 import { consumeDeadLetters, consumePushBatch } from "./dispatch/push-consumer";
 
+export { BatchState } from "./batches/batch-state";
 export { DispatchCoordinator } from "./dispatch/dispatch-coordinator";
 export { ExportJobState } from "./jobs/export-job-state";
 export { OwnerFeed } from "./feed/owner-feed";

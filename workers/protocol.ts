@@ -86,6 +86,8 @@ export const Job = z.object({
   last_heartbeat_at: z.string().nullable(),
   /** Who runs the current attempt, when the tracker handed it out: a pull worker's lease name, or the push endpoint. */
   worker: z.string().nullable().optional(),
+  /** The batch the job was created in (POST /api/batches), else null. */
+  batch_id: z.string().nullable().optional(),
 });
 export type Job = z.infer<typeof Job>;
 
@@ -192,15 +194,22 @@ export const DispatchStats = z.object({
 });
 export type DispatchStats = z.infer<typeof DispatchStats>;
 /** Viewer tokens live an hour by default and a day at the most. */
-export const ViewerTokenBody = z.object({
-  job_id: z.string().optional(),
-  ttl_seconds: z.number().int().min(60).max(86_400).optional(),
-});
+export const ViewerTokenBody = z
+  .object({
+    job_id: z.string().optional(),
+    /** A token for one batch: that batch, its socket and its member jobs. */
+    batch_id: z.string().optional(),
+    ttl_seconds: z.number().int().min(60).max(86_400).optional(),
+  })
+  .refine((b) => b.job_id === undefined || b.batch_id === undefined, {
+    message: "give job_id or batch_id, not both",
+  });
 export type ViewerTokenBody = z.infer<typeof ViewerTokenBody>;
 
 export const ViewerTokenResponse = z.object({
   token: z.string(),
   job_id: z.string().nullable(),
+  batch_id: z.string().nullable().optional(),
   expires_at: z.string(),
 });
 export type ViewerTokenResponse = z.infer<typeof ViewerTokenResponse>;
@@ -393,3 +402,154 @@ export type FeedJobMessage = z.infer<typeof FeedJobMessage>;
 
 export const FeedMessage = FeedJobMessage;
 export type FeedMessage = z.infer<typeof FeedMessage>;
+
+// ------------------------------------------------------------------ batches
+
+/** How many jobs one POST /api/batches may create. */
+export const MAX_BATCH_JOBS = 500;
+
+/**
+ * A batch is `running` while any member is queued or running, then
+ * `completed` when every member completed, or `finished` when some failed or
+ * were canceled. A retry of a member makes a finished batch running again.
+ */
+export const BATCH_STATUSES = ["running", "completed", "finished"] as const;
+export const BatchStatus = z.enum(BATCH_STATUSES);
+export type BatchStatus = z.infer<typeof BatchStatus>;
+
+export const BatchCounts = z.object({
+  queued: z.number().int(),
+  running: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  canceled: z.number().int(),
+});
+export type BatchCounts = z.infer<typeof BatchCounts>;
+
+export const BatchView = z.object({
+  id: z.string(),
+  status: BatchStatus,
+  /** Members in the batch. */
+  total: z.number().int(),
+  counts: BatchCounts,
+  progress: z.object({
+    /** 0..100: by units when every member reports done/total, else the mean of the members' percents. */
+    percent: z.number(),
+    /** The slowest running member's ETA; null when no running member has one. */
+    eta_seconds: z.number().nullable(),
+    weighted_by: z.enum(["jobs", "units"]),
+  }),
+  /** The earliest failure among the members failed now. */
+  first_error: z.object({ job_id: z.string(), message: z.string(), at: z.string() }).nullable(),
+  /** The JSON value the batch was created with, null when none. */
+  metadata: JsonValue.nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  /** When the batch last finished (completed or finished); null while running. */
+  finished_at: z.string().nullable(),
+});
+export type BatchView = z.infer<typeof BatchView>;
+
+/** One member job as the batch sees it: what a row of the batch page shows. */
+export const BatchMember = z.object({
+  id: z.string(),
+  /** Its place in the POST /api/batches body. */
+  index: z.number().int(),
+  kind: z.string(),
+  status: JobStatus,
+  attempt: z.number().int(),
+  progress: z.object({
+    percent: z.number(),
+    done: z.number().nullable(),
+    total: z.number().nullable(),
+    eta_seconds: z.number().nullable(),
+  }),
+  error: z.string().nullable(),
+  /** The job's own event seq this row reflects (0: as created). */
+  seq: z.number().int(),
+  updated_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+export type BatchMember = z.infer<typeof BatchMember>;
+
+/** POST /api/batches: every item is a POST /api/jobs body. */
+export const CreateBatchBody = z.object({
+  jobs: z.array(CreateJobBody).min(1).max(MAX_BATCH_JOBS),
+  metadata: JsonValue.optional(),
+});
+export type CreateBatchBody = z.infer<typeof CreateBatchBody>;
+
+export const BatchLinks = z.object({ self: z.string(), ws: z.string() });
+
+export const CreateBatchResponse = z.object({
+  batch: BatchView,
+  links: BatchLinks,
+  /** In the order given, each as POST /api/jobs answers it. */
+  jobs: z.array(CreateJobResponse),
+});
+export type CreateBatchResponse = z.infer<typeof CreateBatchResponse>;
+
+/** GET /api/batches/:id?limit=&cursor=: members are paged in their index order. */
+export const BatchQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_BATCH_JOBS).default(100),
+  cursor: z.string().regex(/^\d{1,4}$/, "cursor is one this API returned").optional(),
+});
+
+export const BatchResponse = z.object({
+  batch: BatchView,
+  links: BatchLinks,
+  jobs: z.array(BatchMember),
+  next_cursor: z.string().nullable(),
+});
+export type BatchResponse = z.infer<typeof BatchResponse>;
+
+/** POST /api/batches/:id/cancel and /retry: the batch after it, and how many members were asked. */
+export const BatchActionResponse = z.object({
+  batch: BatchView,
+  /** Members the action reached (cancel: unfinished ones; retry: failed ones). */
+  affected: z.number().int(),
+});
+export type BatchActionResponse = z.infer<typeof BatchActionResponse>;
+
+/** Every batch event carries the aggregate as it left it. */
+const batchEventBase = { batch_id: z.string(), seq: z.number().int(), at: z.string(), batch: BatchView };
+
+export const BatchEvent = z.discriminatedUnion("type", [
+  /** A member's status (or attempt) changed. */
+  z.object({ type: z.literal("batch:job"), ...batchEventBase, job: BatchMember }),
+  /** A member's progress moved. */
+  z.object({ type: z.literal("batch:progress"), ...batchEventBase, job: BatchMember }),
+  /** The last member finished and every member completed. */
+  z.object({ type: z.literal("batch:completed"), ...batchEventBase }),
+  /** The last member finished and some failed or were canceled (see batch.counts). */
+  z.object({ type: z.literal("batch:finished"), ...batchEventBase }),
+]);
+export type BatchEvent = z.infer<typeof BatchEvent>;
+
+/** Sent first on connect (or on resume when the missed events left the log): the batch and every member. */
+export const BatchSnapshotMessage = z.object({
+  type: z.literal("batch:snapshot"),
+  batch_id: z.string(),
+  seq: z.number().int(),
+  at: z.string(),
+  batch: BatchView,
+  jobs: z.array(BatchMember),
+});
+export type BatchSnapshotMessage = z.infer<typeof BatchSnapshotMessage>;
+
+export const BatchSocketErrorMessage = z.object({
+  type: z.literal("error"),
+  batch_id: z.string(),
+  seq: z.number().int(),
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+
+export const BatchServerMessage = z.union([BatchEvent, BatchSnapshotMessage, BatchSocketErrorMessage]);
+export type BatchServerMessage = z.infer<typeof BatchServerMessage>;
+
+/** Browser -> batch object: resend what came after `since`. */
+export const BatchClientMessage = z.object({
+  type: z.literal("batch:sync"),
+  since: z.number().int().min(0),
+});
+export type BatchClientMessage = z.infer<typeof BatchClientMessage>;

@@ -12,11 +12,11 @@ import type { AppEnv } from "../http/context";
 import { hashApiKey } from "./api-keys";
 import { requireRole } from "./key-role";
 import { readSession } from "./session-cookie";
-import { verifyViewerToken, viewerMaySee } from "./viewer-token";
+import { isOwnerScope, verifyViewerToken, viewerMaySee, viewerMaySeeBatch } from "./viewer-token";
 
 export type Principal =
   | { kind: "key"; owner: string; keyId: string }
-  | { kind: "viewer"; owner: string; jobId: string | null; expiresAt: number };
+  | { kind: "viewer"; owner: string; jobId: string | null; batchId: string | null; expiresAt: number };
 
 /** The bearer token of a request, or null. */
 export function bearerToken(header: string | undefined): string | null {
@@ -39,7 +39,7 @@ async function identify(c: Context<AppEnv>, credential: string): Promise<Princip
         ? unauthorized("token_expired", "the viewer token has expired; ask your backend for a new one")
         : unauthorized("invalid_token", "the viewer token is not valid");
     }
-    return { kind: "viewer", ...check.scope };
+    return { kind: "viewer", ...check.scope, batchId: check.scope.batchId ?? null };
   }
   const key = await findActiveKey(c.env.DB, await hashApiKey(credential));
   if (!key) throw unauthorized("invalid_api_key", "the API key is not valid (unknown or revoked)");
@@ -84,16 +84,25 @@ export function requireReader(options: { query?: boolean } = {}) {
   });
 }
 
-/** Reads across the owner's jobs: a job-scoped viewer token is refused. */
+/** Reads across the owner's jobs: a job- or batch-scoped viewer token is refused. */
 export const requireOwnerScope = createMiddleware<AppEnv>(async (c, next) => {
   const principal = c.var.principal;
-  if (principal.kind === "viewer" && principal.jobId !== null) {
-    throw new ApiError(403, "token_scope", "this viewer token is for one job only");
+  if (principal.kind === "viewer" && !isOwnerScope(principal)) {
+    const what = principal.batchId !== null ? "one batch" : "one job";
+    throw new ApiError(403, "token_scope", `this viewer token is for ${what} only`);
   }
   await next();
 });
 
-/** Whether the caller may see job `jobId` of `owner`; another owner's job must look missing. */
-export function mayRead(principal: Principal, owner: string, jobId: string): boolean {
-  return principal.kind === "key" ? principal.owner === owner : viewerMaySee(principal, owner, jobId);
+/**
+ * Whether the caller may see job `jobId` of `owner` (a member of batch
+ * `batchId`, or of none); another owner's job must look missing.
+ */
+export function mayRead(principal: Principal, owner: string, jobId: string, batchId: string | null = null): boolean {
+  return principal.kind === "key" ? principal.owner === owner : viewerMaySee(principal, owner, jobId, batchId);
+}
+
+/** Whether the caller may see batch `batchId` of `owner`. */
+export function mayReadBatch(principal: Principal, owner: string, batchId: string): boolean {
+  return principal.kind === "key" ? principal.owner === owner : viewerMaySeeBatch(principal, owner, batchId);
 }

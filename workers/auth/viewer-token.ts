@@ -1,7 +1,8 @@
 /**
  * Viewer tokens: short-lived, read-only credentials for browsers, scoped to
- * one job or to all of one owner's jobs. The token is
- * `vt1.<base64url JSON {o: owner, j: job id or null, e: expiry in unix s}>.<HMAC>`,
+ * one job, to one batch (the batch and its member jobs), or to all of one
+ * owner's jobs. The token is
+ * `vt1.<base64url JSON {o: owner, j: job id or null, b?: batch id, e: expiry in unix s}>.<HMAC>`,
  * so checking one needs no storage.
  */
 import { hmacSign, hmacVerify } from "./hmac";
@@ -10,6 +11,8 @@ export interface ViewerScope {
   owner: string;
   /** The one job the token may see, or null for every job of the owner. */
   jobId: string | null;
+  /** The one batch the token may see (its members included), or null (also when absent). */
+  batchId?: string | null;
   /** Expiry, epoch milliseconds. */
   expiresAt: number;
 }
@@ -29,7 +32,12 @@ const fromBase64Url = (b64: string) =>
 /** A viewer token for `scope`. */
 export async function signViewerToken(secret: string, scope: ViewerScope): Promise<string> {
   const payload = toBase64Url(
-    JSON.stringify({ o: scope.owner, j: scope.jobId, e: Math.floor(scope.expiresAt / 1000) }),
+    JSON.stringify({
+      o: scope.owner,
+      j: scope.jobId,
+      ...(scope.batchId != null && { b: scope.batchId }),
+      e: Math.floor(scope.expiresAt / 1000),
+    }),
   );
   return `${PREFIX}.${payload}.${await hmacSign(secret, message(payload))}`;
 }
@@ -44,7 +52,7 @@ export async function verifyViewerToken(secret: string, token: string, now: numb
   }
   const [, payload, sig] = parts as [string, string, string];
   if (!(await hmacVerify(secret, message(payload), sig))) return { ok: false, reason: "invalid" };
-  let claims: { o?: unknown; j?: unknown; e?: unknown };
+  let claims: { o?: unknown; j?: unknown; b?: unknown; e?: unknown };
   try {
     claims = JSON.parse(fromBase64Url(payload));
   } catch {
@@ -53,12 +61,23 @@ export async function verifyViewerToken(secret: string, token: string, now: numb
   if (typeof claims.o !== "string" || typeof claims.e !== "number" || !(claims.j === null || typeof claims.j === "string")) {
     return { ok: false, reason: "invalid" };
   }
+  if (!(claims.b === undefined || typeof claims.b === "string")) return { ok: false, reason: "invalid" };
   const expiresAt = claims.e * 1000;
   if (expiresAt <= now) return { ok: false, reason: "expired" };
-  return { ok: true, scope: { owner: claims.o, jobId: claims.j, expiresAt } };
+  return { ok: true, scope: { owner: claims.o, jobId: claims.j, batchId: claims.b ?? null, expiresAt } };
 }
 
-/** Whether a scope lets its holder see job `jobId` of `owner`. */
-export function viewerMaySee(scope: ViewerScope, owner: string, jobId: string): boolean {
-  return scope.owner === owner && (scope.jobId === null || scope.jobId === jobId);
+/** Whether the scope covers every job of its owner (neither one job nor one batch). */
+export const isOwnerScope = (scope: ViewerScope) => scope.jobId === null && scope.batchId == null;
+
+/** Whether a scope lets its holder see job `jobId` of `owner`, a member of batch `batchId` (or of none). */
+export function viewerMaySee(scope: ViewerScope, owner: string, jobId: string, batchId: string | null = null): boolean {
+  if (scope.owner !== owner) return false;
+  if (scope.batchId != null) return batchId === scope.batchId;
+  return scope.jobId === null || scope.jobId === jobId;
+}
+
+/** Whether a scope lets its holder see batch `batchId` of `owner`. */
+export function viewerMaySeeBatch(scope: ViewerScope, owner: string, batchId: string): boolean {
+  return scope.owner === owner && (isOwnerScope(scope) || scope.batchId === batchId);
 }

@@ -13,8 +13,9 @@
  * and the alarm handle every kind alike.
  */
 import type { AfterCommitEffect } from "./after-commit";
+import { batchMemberNotice } from "./batch-member-notice";
 import { d1Mirror } from "./d1-mirror";
 import { dispatchNotice } from "./dispatch-notice";
 import { ownerFeedNotice } from "./owner-feed-notice";
 
-export const AFTER_COMMIT_EFFECTS: readonly AfterCommitEffect[] = [d1Mirror, ownerFeedNotice, dispatchNotice];
+export const AFTER_COMMIT_EFFECTS: readonly AfterCommitEffect[] = [d1Mirror, ownerFeedNotice, dispatchNotice, batchMemberNotice];

@@ -18,20 +18,23 @@ export interface CreateJobRequest {
   origin: string;
   body: CreateJobBody;
   idempotencyKey?: string;
+  /** A batch member: its id (derived from the batch) and its batch. */
+  member?: { id: string; batchId: string };
 }
 
 /** Creates the job (or finds the one an Idempotency-Key already made); throws the refusal as an ApiError. */
 export async function createJob(
   env: Env,
   config: Config,
-  { owner, origin, body, idempotencyKey }: CreateJobRequest,
+  { owner, origin, body, idempotencyKey, member }: CreateJobRequest,
 ): Promise<Extract<CreateOutcome, { ok: true }>> {
   const inputJson = JSON.stringify(body.input);
   if (inputJson.length > MAX_INPUT_BYTES) {
     throw new ApiError(413, "input_too_large", `input must serialize to at most ${MAX_INPUT_BYTES} bytes`);
   }
   const id =
-    idempotencyKey === undefined ? newJobId() : await idempotentJobId(config.signingSecret, owner, idempotencyKey);
+    member?.id ??
+    (idempotencyKey === undefined ? newJobId() : await idempotentJobId(config.signingSecret, owner, idempotencyKey));
   const outcome = await jobObject(env, id).create(
     {
       id,
@@ -43,6 +46,7 @@ export async function createJob(
       heartbeatTimeoutMs: (body.heartbeat_timeout_seconds ?? config.heartbeatTimeoutMs / 1000) * 1000,
       dispatch: body.dispatch ?? "external",
       priority: body.priority ?? 0,
+      ...(member && { batchId: member.batchId }),
     },
     await sha256Hex(JSON.stringify(body)),
   );

@@ -58,6 +58,8 @@ export interface JobState {
   priority?: number;
   /** Who runs the current attempt, when the tracker handed it out (pull lease name, push endpoint). */
   worker?: string | null;
+  /** The batch the job was created in; absent for jobs created alone. */
+  batchId?: string;
 }
 
 export interface NewJob {
@@ -70,6 +72,7 @@ export interface NewJob {
   heartbeatTimeoutMs: number;
   dispatch?: DispatchMode;
   priority?: number;
+  batchId?: string;
 }
 
 /** A queued job on its first attempt. */
@@ -131,6 +134,7 @@ export function toJobView(job: JobState, download: DownloadLink | null): Job {
     finished_at: isoOrNull(job.finishedAt),
     last_heartbeat_at: isoOrNull(job.lastHeartbeatAt),
     worker: job.worker ?? null,
+    batch_id: job.batchId ?? null,
   };
 }
 

@@ -7,10 +7,10 @@ import { DurableObject } from "cloudflare:workers";
 import { takeToken, type Bucket } from "./token-bucket";
 
 export class RateLimiter extends DurableObject<Env> {
-  /** Takes one token; answers how long to wait when there is none. */
-  async take(capacity: number, perSecond: number): Promise<{ ok: boolean; retryAfterSeconds: number }> {
+  /** Takes `cost` tokens (see token-bucket.ts); answers how long to wait when there is none. */
+  async take(capacity: number, perSecond: number, cost = 1): Promise<{ ok: boolean; retryAfterSeconds: number }> {
     const bucket = (await this.ctx.storage.get<Bucket>("bucket")) ?? null;
-    const result = takeToken(bucket, capacity, perSecond, Date.now());
+    const result = takeToken(bucket, capacity, perSecond, Date.now(), cost);
     await this.ctx.storage.put("bucket", result.bucket);
     return { ok: result.ok, retryAfterSeconds: result.ok ? 0 : result.retryAfterSeconds };
   }

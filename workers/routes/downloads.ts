@@ -71,7 +71,7 @@ export const downloadRoutes = new Hono<AppEnv>().get(
   requireReader({ query: true }),
   async (c) => {
     const job = await jobObject(c.env, c.req.param("id")).read();
-    if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
+    if (!job || !mayRead(c.var.principal, job.owner, job.id, job.batchId ?? null)) throw jobNotFound();
     const link = await downloadLinkFor(job, c.var.config, Date.now());
     if (!link) throw new ApiError(404, "no_output", `the job is ${job.status} and has no output to download`);
     return c.redirect(link.url, 302);

@@ -27,7 +27,7 @@ export const socketRoutes = new Hono<AppEnv>().get(
     }
     const stub = jobObject(c.env, c.req.param("id"));
     const job = await stub.read();
-    if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
+    if (!job || !mayRead(c.var.principal, job.owner, job.id, job.batchId ?? null)) throw jobNotFound();
     const url = new URL(c.req.url);
     url.searchParams.delete("token");
     return stub.fetch(new Request(url, c.req.raw));

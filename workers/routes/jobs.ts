@@ -19,7 +19,7 @@ import { limitJobCreation } from "../rate-limit/limit-job-creation";
 const MAX_CREATE_BODY = 128 * 1024;
 
 /** What the owner sees of a job: the job with its input, and where to reach it. */
-async function jobBody(job: JobState, config: Config) {
+export async function jobBody(job: JobState, config: Config) {
   const download = await downloadLinkFor(job, config, Date.now());
   return { job: toJobViewWithInput(job, download), links: jobLinks(job) };
 }
@@ -55,14 +55,14 @@ export const jobRoutes = new Hono<AppEnv>()
 
   .get("/:id", requireReader(), validJobId, async (c) => {
     const job = await jobObject(c.env, c.req.param("id")).read();
-    if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
+    if (!job || !mayRead(c.var.principal, job.owner, job.id, job.batchId ?? null)) throw jobNotFound();
     return c.json(await jobBody(job, c.var.config));
   })
 
   .get("/:id/events", requireReader(), validJobId, validate("query", EventLogQuery), async (c) => {
     const stub = jobObject(c.env, c.req.param("id"));
     const job = await stub.read();
-    if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
+    if (!job || !mayRead(c.var.principal, job.owner, job.id, job.batchId ?? null)) throw jobNotFound();
     const { since, limit } = c.req.valid("query");
     const page = await stub.eventLogPage(since, limit);
     if (!page) throw jobNotFound();
@@ -71,7 +71,7 @@ export const jobRoutes = new Hono<AppEnv>()
 
   .get("/:id/callback", requireApiKey, validJobId, async (c) => {
     const job = await jobObject(c.env, c.req.param("id")).read();
-    if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
+    if (!job || !mayRead(c.var.principal, job.owner, job.id, job.batchId ?? null)) throw jobNotFound();
     return c.json(await callbackCredentials(job, c.var.config));
   })
 
