@@ -31,3 +31,18 @@ describe("token bucket", () => {
     expect(takeMany(bucket, 5, T0 + 60_000).granted).toBe(3);
   });
 });
+
+describe("token bucket with a cost", () => {
+  it("lets a take cost more than there is, then makes later takes wait for the refill", () => {
+    const first = takeToken(null, 3, 1, T0, 10);
+    expect(first.ok).toBe(true);
+    expect(first.bucket.tokens).toBe(-7);
+    const next = takeToken(first.bucket, 3, 1, T0 + 1000);
+    expect(next).toMatchObject({ ok: false, retryAfterSeconds: 7 });
+  });
+
+  it("refuses a costly take when not even one token is there", () => {
+    const { bucket } = takeMany(null, 3, T0);
+    expect(takeToken(bucket, 3, 1, T0, 5).ok).toBe(false);
+  });
+});
