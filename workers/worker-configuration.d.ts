@@ -15,6 +15,7 @@ interface __BaseEnv_Env {
 	PUSH_MAX_RETRIES: string;
 	JOBS_PER_MINUTE: string;
 	CORS_ORIGINS: string;
+	SIGNING_SECRET: string;
 	EXPORT_JOB: DurableObjectNamespace<import("./index").ExportJobState>;
 	RATE_LIMITER: DurableObjectNamespace<import("./index").RateLimiter>;
 	DISPATCH_COORDINATOR: DurableObjectNamespace<import("./index").DispatchCoordinator>;
@@ -33,7 +34,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "HEARTBEAT_TIMEOUT_SECONDS" | "MAX_ATTEMPTS" | "RETRY_BACKOFF_SECONDS" | "DOWNLOAD_URL_TTL_SECONDS" | "MAX_OUTPUT_BYTES" | "MIRROR_INTERVAL_MS" | "GPU_ENDPOINTS" | "GPU_ENDPOINT_TIMEOUT_MS" | "PUSH_MAX_RETRIES" | "JOBS_PER_MINUTE" | "CORS_ORIGINS">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "HEARTBEAT_TIMEOUT_SECONDS" | "MAX_ATTEMPTS" | "RETRY_BACKOFF_SECONDS" | "DOWNLOAD_URL_TTL_SECONDS" | "MAX_OUTPUT_BYTES" | "MIRROR_INTERVAL_MS" | "GPU_ENDPOINTS" | "GPU_ENDPOINT_TIMEOUT_MS" | "PUSH_MAX_RETRIES" | "JOBS_PER_MINUTE" | "CORS_ORIGINS" | "SIGNING_SECRET">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -197,3 +197,25 @@ async function eventSeq(jobId: string): Promise<{ seq: number }> {
     state.storage.sql.exec<{ seq: number }>("SELECT seq FROM job WHERE id = 1").one(),
   );
 }
+
+describe("the member notice", () => {
+  it("is retried from the job's alarm until the batch takes it", async () => {
+    const { runDurableObjectAlarm } = await import("cloudflare:test");
+    const created = await createBatch(1);
+    const member = created.jobs[0]!;
+    // The batch refuses notices for a while (as an unreachable object would).
+    const { BatchState } = await import("../../workers/batches/batch-state");
+    const refuse = vi.spyOn(BatchState.prototype, "memberChanged").mockRejectedValue(new Error("batch unreachable"));
+    await callback(member, "complete");
+    await vi.waitFor(() => expect(refuse).toHaveBeenCalled());
+    refuse.mockRestore();
+    expect((await getBatch(created.batch.id)).batch.counts.completed).toBe(0);
+    await vi.waitFor(
+      async () => {
+        await runDurableObjectAlarm(jobStub(member.job.id));
+        expect((await getBatch(created.batch.id)).batch).toMatchObject({ status: "completed", counts: { completed: 1 } });
+      },
+      { timeout: 8000, interval: 300 },
+    );
+  });
+});
