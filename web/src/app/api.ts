@@ -5,6 +5,7 @@
  * and shows the sign-in again.
  */
 import {
+  BatchResponse,
   CreateJobResponse,
   ErrorBody,
   EventLogResponse,
@@ -100,4 +101,24 @@ export async function listJobs(filters: ListFilters, cursor: string | null): Pro
 
 export async function stats(): Promise<StatsResponse> {
   return call("/api/stats", {}, (b) => StatsResponse.parse(b));
+}
+
+const batchPath = (id: string) => `/api/batches/${encodeURIComponent(id)}`;
+
+/** The batch with all its members (up to 500, one page); null when it does not exist or is not the owner's. */
+export async function getBatch(id: string): Promise<BatchResponse | null> {
+  try {
+    return await call(`${batchPath(id)}?limit=500`, {}, (b) => BatchResponse.parse(b));
+  } catch (err) {
+    if (err instanceof ApiRequestError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+export async function cancelBatch(id: string): Promise<void> {
+  await call(`${batchPath(id)}/cancel`, post({}), () => undefined);
+}
+
+export async function retryBatch(id: string): Promise<void> {
+  await call(`${batchPath(id)}/retry`, post(), () => undefined);
 }

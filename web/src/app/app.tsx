@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import type { SessionResponse } from "../../../workers/protocol";
 import { SESSION_LOST } from "./api";
 import { currentSession, signOut } from "./auth";
+import { BatchPage } from "./batch-page";
 import { JobListPage } from "./job-list-page";
 import { JobPage } from "./job-page";
 import { linkTo, useRoute } from "./router";
@@ -55,6 +56,8 @@ export function App() {
         <SignInPage notice={state.notice} onSignedIn={(session) => setState({ kind: "signed-in", session })} />
       ) : route.page === "job" ? (
         <JobPage key={route.id} id={route.id} />
+      ) : route.page === "batch" ? (
+        <BatchPage key={route.id} id={route.id} />
       ) : (
         <JobListPage search={route.search} />
       )}

@@ -1,15 +1,16 @@
 /**
- * Two routes need no router library: the list at "/" (its filters in the
- * query string) and a job at "/jobs/:id". Links push history; back and
- * forward re-render.
+ * Three routes need no router library: the list at "/" (its filters in the
+ * query string), a job at "/jobs/:id" and a batch at "/batches/:id". Links
+ * push history; back and forward re-render.
  */
 import { useEffect, useState, type MouseEvent } from "react";
 
-export type Route = { page: "list"; search: string } | { page: "job"; id: string };
+export type Route = { page: "list"; search: string } | { page: "job"; id: string } | { page: "batch"; id: string };
 
 export function parseRoute(pathname: string, search = ""): Route {
-  const match = /^\/jobs\/([A-Za-z0-9_-]+)\/?$/.exec(pathname);
-  return match ? { page: "job", id: match[1]! } : { page: "list", search };
+  const match = /^\/(jobs|batches)\/([A-Za-z0-9_-]+)\/?$/.exec(pathname);
+  if (!match) return { page: "list", search };
+  return { page: match[1] === "jobs" ? "job" : "batch", id: match[2]! };
 }
 
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
