@@ -165,6 +165,8 @@ export const JobSummary = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   finished_at: z.string().nullable(),
+  /** The batch the job was created in, else null. */
+  batch_id: z.string().nullable().optional(),
 });
 export type JobSummary = z.infer<typeof JobSummary>;
 

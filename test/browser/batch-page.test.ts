@@ -69,6 +69,13 @@ describeInChromium("the batch page in Chromium", (h) => {
     expect(statuses).toEqual(Array(5).fill("completed"));
     expect([...seen].some((v) => Number(v) < 100)).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
+
+    // In the list, each member's row links to the batch.
+    await page.click("a:has-text('All exports')");
+    const memberRow = `[data-job-id="${created.jobs[0]!.job.id}"] [data-testid=batch-link]`;
+    await page.waitForSelector(memberRow, WAIT);
+    await page.click(memberRow);
+    await page.waitForSelector("[data-testid=batch][data-status=completed]", WAIT);
     await page.close();
   }, 120_000);
 

@@ -219,3 +219,12 @@ describe("the member notice", () => {
     );
   });
 });
+
+describe("the D1 mirror of members", () => {
+  it("lists each member with its batch id", async () => {
+    const created = await createBatch(2);
+    const res = await api(`/api/jobs?q=${created.jobs[1]!.job.id.slice(4)}`, { headers: withKey() });
+    const body = await res.json<{ jobs: { id: string; batch_id: string | null }[] }>();
+    expect(body.jobs).toEqual([expect.objectContaining({ id: created.jobs[1]!.job.id, batch_id: created.batch.id })]);
+  });
+});

@@ -98,6 +98,7 @@ export function toJobSummary(row: JobRow): JobSummary {
     created_at: new Date(row.createdAt).toISOString(),
     updated_at: new Date(row.updatedAt).toISOString(),
     finished_at: isoOrNull(row.finishedAt),
+    batch_id: row.batchId,
   };
 }
 
@@ -118,6 +119,7 @@ export function toJobRow(job: JobState, version: number): JobRow {
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
     finishedAt: job.finishedAt,
+    batchId: job.batchId ?? null,
     version,
   };
 }

@@ -23,6 +23,8 @@ export const jobs = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     finishedAt: integer("finished_at"),
+    /** The batch the job was created in (POST /api/batches), else null. */
+    batchId: text("batch_id"),
     /** The object's event seq when this row was written; an older write never replaces a newer one. */
     version: integer("version").notNull(),
   },

@@ -150,6 +150,16 @@ function StatsBar({ stats, active, onPick }: { stats: StatsResponse | null; acti
   );
 }
 
+/** A member row's link to its batch's page (one bar for the whole batch). */
+function BatchLink({ id }: { id: string }) {
+  const href = `/batches/${id}`;
+  return (
+    <a className="row-batch" href={href} onClick={linkTo(href)} aria-label={`Batch ${shortId(id)}`} data-testid="batch-link">
+      batch
+    </a>
+  );
+}
+
 function JobRow({ job, now }: { job: JobSummary; now: number }) {
   const href = `/jobs/${job.id}`;
   // Created to finished, or so far while it is still on its way.
@@ -162,7 +172,10 @@ function JobRow({ job, now }: { job: JobSummary; now: number }) {
           <code>{shortId(job.id)}</code>
         </a>
       </td>
-      <td className="col-kind">{job.kind}</td>
+      <td className="col-kind">
+        {job.kind}
+        {job.batch_id && <BatchLink id={job.batch_id} />}
+      </td>
       <td>
         <StatusBadge status={job.status} />
       </td>

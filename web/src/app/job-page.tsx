@@ -34,6 +34,13 @@ export function JobPage({ id }: { id: string }) {
           ← All exports
         </a>
       </nav>
+      {loaded.kind === "found" && loaded.job.batch_id && (
+        <nav className="crumbs" aria-label="Batch">
+          <a href={`/batches/${loaded.job.batch_id}`} onClick={linkTo(`/batches/${loaded.job.batch_id}`)}>
+            Part of a batch →
+          </a>
+        </nav>
+      )}
       {loaded.kind === "found" ? (
         <LiveJob initial={loaded.job} />
       ) : loaded.kind === "missing" ? (
