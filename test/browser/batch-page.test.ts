@@ -79,6 +79,19 @@ describeInChromium("the batch page in Chromium", (h) => {
     await page.close();
   }, 120_000);
 
+  it("starts a batch from the form with several copies and opens its page", async () => {
+    const page = await h.open("/");
+    await page.fill("input[name=text]", "reel");
+    await page.fill("input[name=frames]", "6");
+    await page.fill("input[name=copies]", "3");
+    await page.click("button[type=submit]:has-text('Start render')");
+    await page.waitForURL(/\/batches\/bat_[a-z2-7]+$/, WAIT);
+    await page.waitForSelector("[data-testid=batch]", WAIT);
+    expect(await page.locator("[data-testid=batch-jobs] tbody tr").count()).toBe(3);
+    await page.waitForSelector("[data-testid=batch][data-status=completed]", LONG);
+    await page.close();
+  }, 120_000);
+
   it("says not found for an unknown batch", async () => {
     const page = await h.open("/batches/bat_aaaaaaaaaaaaaaaaaaaaaaaaaa");
     await page.waitForSelector("[data-testid=not-found]", WAIT);

@@ -6,6 +6,7 @@
  */
 import {
   BatchResponse,
+  CreateBatchResponse,
   CreateJobResponse,
   ErrorBody,
   EventLogResponse,
@@ -113,6 +114,12 @@ export async function getBatch(id: string): Promise<BatchResponse | null> {
     if (err instanceof ApiRequestError && err.status === 404) return null;
     throw err;
   }
+}
+
+/** Starts one batch of pull jobs of `kind`, one per input. */
+export async function createBatch(kind: string, inputs: unknown[]): Promise<CreateBatchResponse> {
+  const jobs = inputs.map((input) => ({ kind, input, dispatch: "pull" }));
+  return call("/api/batches", post({ jobs }), (b) => CreateBatchResponse.parse(b));
 }
 
 export async function cancelBatch(id: string): Promise<void> {

@@ -1,9 +1,11 @@
 /**
  * Starts a GIF render (the one kind the reference agent runs) as a pull job,
  * then opens its page. The inputs are the render's own: text, frames, size.
+ * With more than one copy, the renders go as one batch (POST /api/batches)
+ * and the batch's page opens.
  */
 import { useState, type FormEvent } from "react";
-import { createJob } from "./api";
+import { createBatch, createJob } from "./api";
 import { navigate } from "./router";
 
 export const GIF_KIND = "gif.render";
@@ -12,11 +14,13 @@ const SIZES = [
   { label: "240 × 135", width: 240, height: 135 },
   { label: "320 × 180", width: 320, height: 180 },
 ] as const;
+const MAX_COPIES = 20;
 
 export function NewJobForm() {
   const [text, setText] = useState("");
   const [frames, setFrames] = useState(48);
   const [size, setSize] = useState(1);
+  const [copies, setCopies] = useState(1);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -26,8 +30,15 @@ export function NewJobForm() {
     setProblem(null);
     try {
       const { width, height } = SIZES[size]!;
-      const created = await createJob(GIF_KIND, { text: text.trim() || "hello", frames, width, height });
-      navigate(`/jobs/${created.job.id}`);
+      const label = text.trim() || "hello";
+      if (copies > 1) {
+        const inputs = Array.from({ length: copies }, (_, i) => ({ text: `${label} ${i + 1}`, frames, width, height }));
+        const created = await createBatch(GIF_KIND, inputs);
+        navigate(`/batches/${created.batch.id}`);
+      } else {
+        const created = await createJob(GIF_KIND, { text: label, frames, width, height });
+        navigate(`/jobs/${created.job.id}`);
+      }
     } catch (err) {
       setProblem(err instanceof Error ? err.message : String(err));
       setBusy(false);
@@ -54,6 +65,17 @@ export function NewJobForm() {
             </option>
           ))}
         </select>
+      </label>
+      <label className="field inline">
+        <span>Copies</span>
+        <input
+          name="copies"
+          type="number"
+          min={1}
+          max={MAX_COPIES}
+          value={copies}
+          onChange={(e) => setCopies(Math.min(MAX_COPIES, Math.max(1, Number(e.target.value) || 1)))}
+        />
       </label>
       <button className="button primary" type="submit" disabled={busy}>
         {busy ? "Starting…" : "Start render"}
