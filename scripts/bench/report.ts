@@ -18,6 +18,7 @@ export interface Results {
 
 const num = (n: number | null, unit: string) => {
   if (n === null) return "–";
+  if (unit === "yes/no") return n ? "yes" : "no";
   const digits = unit === "ms" ? (n < 100 ? 1 : 0) : Math.abs(n) < 10 && !Number.isInteger(n) ? 2 : 0;
   return n.toFixed(digits);
 };

@@ -12,7 +12,13 @@ import { Subscribers } from "./subscribers";
 import { floorTarget, trackerTarget } from "./targets";
 import { FULL, QUICK, type Context, type CpuRecord } from "./scenarios/context";
 import type { Figure } from "./scenarios/figures";
+import { fanOut } from "./scenarios/fan-out";
+import { cost } from "./scenarios/cost";
+import { d1Rate } from "./scenarios/d1-rate";
+import { idle } from "./scenarios/idle";
 import { latency } from "./scenarios/latency";
+import { manyJobs } from "./scenarios/many-jobs";
+import { throughput } from "./scenarios/throughput";
 import { printTable, type Results } from "./report";
 import type { ScenarioName } from "../bench";
 
@@ -30,6 +36,12 @@ type Scenario = (ctx: Context) => Promise<ScenarioOutcome>;
 
 const SCENARIO_RUNS: Partial<Record<ScenarioName, Scenario>> = {
   latency,
+  fanout: fanOut,
+  throughput,
+  "many-jobs": manyJobs,
+  d1: d1Rate,
+  cost,
+  idle,
 };
 
 const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;

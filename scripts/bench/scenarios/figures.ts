@@ -18,6 +18,7 @@ export interface Figure {
 
 /** tracker / floor, or null when either is missing or the floor is 0. */
 export function ratio(f: Figure): number | null {
+  if (f.unit === "yes/no") return null;
   return f.floor === null || f.tracker === null || f.floor === 0 ? null : f.tracker / f.floor;
 }
 

@@ -7,7 +7,7 @@
  *     each incoming WebSocket message, per class;
  *   - R2 operations by class (A: put/list/multipart, B: get/head);
  *   - objects constructed per name (a new one after hibernation or eviction).
- * GET /__bench/counts answers them (and is itself not counted). Counters live
+ * GET /api/__bench/counts answers them (and is itself not counted). Counters live
  * in the isolate: right for one local `wrangler dev`, which is all this is for.
  * D1 rows are counted in D1 itself (triggers made by the bench).
  */
@@ -108,7 +108,7 @@ export const OwnerFeed = countingClass(project.OwnerFeed, "OwnerFeed");
 
 export default {
   fetch(request, env, ctx) {
-    if (new URL(request.url).pathname === "/__bench/counts") return Response.json(counts);
+    if (new URL(request.url).pathname === "/api/__bench/counts") return Response.json(counts);
     counts.workerRequests++;
     return worker.fetch(request, counted(env), ctx);
   },
