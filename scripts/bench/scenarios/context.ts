@@ -34,8 +34,8 @@ export interface Sizes {
 export const FULL: Sizes = {
   latencyRounds: 5,
   latencyPerRound: 100,
-  fanOutUpdates: 100,
-  fanOutPerRound: 25,
+  fanOutUpdates: 60,
+  fanOutPerRound: 20,
   fanOutSockets: [100, 1000],
   loadRounds: 2,
   loadRoundSeconds: 5,
@@ -84,6 +84,14 @@ export interface CpuRecord {
   shares: CpuShare[];
   saturated: string[];
 }
+
+/** The CPU record of a tracker-only run. */
+export const cpuRecord = (shares: CpuShare[]): CpuRecord => ({
+  target: "tracker",
+  round: 0,
+  shares,
+  saturated: saturatedShares(shares).map((s) => `${s.name} ${s.percent}%`),
+});
 
 /**
  * Runs `body` for `rounds` rounds on both targets, alternating which goes

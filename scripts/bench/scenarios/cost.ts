@@ -15,6 +15,8 @@ import { CreateJobResponse, Job, ViewerTokenResponse } from "../../../workers/pr
 import { billableObjectRequests, countsSince, trackerCounts } from "../counts";
 import { readWrites, writesSince } from "../d1-writes";
 import { clock } from "../targets";
+import { sampleCpu } from "../cpu";
+import { cpuRecord } from "./context";
 import type { ScenarioOutcome } from "../run";
 import { nextKey, type Context } from "./context";
 import type { Figure } from "./figures";
@@ -49,6 +51,7 @@ export async function cost(ctx: Context): Promise<ScenarioOutcome> {
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
 
+  const cpu = sampleCpu([{ name: "tracker", pid: ctx.trackerServer.pid }]);
   const countsBefore = await trackerCounts(url);
   const d1Before = readWrites(state);
   const created = CreateJobResponse.parse(await callJson("create", `${url}/api/jobs`, auth(apiKey, { kind: "bench.typical", input: { scene: "typical" } })));
@@ -99,7 +102,7 @@ export async function cost(ctx: Context): Promise<ScenarioOutcome> {
       unit("R2 Class A operations", counts.r2.classA),
       unit("R2 Class B operations", counts.r2.classB),
     ],
-    cpu: [],
+    cpu: [cpuRecord(cpu.stop())],
     problems: check.lost + check.reordered > 0 ? [`cost: viewers lost ${check.lost}, reordered ${check.reordered}`] : [],
     notes: [
       `generator sent ${sent} requests (socket upgrades included), the Worker counted ${counts.workerRequests}; ` +
