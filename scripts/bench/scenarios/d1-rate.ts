@@ -9,10 +9,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { readWrites, writesSince } from "../d1-writes";
 import { clock } from "../targets";
 import type { ScenarioOutcome } from "../run";
-import { newJob, nextKey, type Context } from "./context";
+import { cpuRecord, newJob, nextKey, type Context } from "./context";
 import { MIRROR_SETTLE_MS } from "./many-jobs";
 import { sampleCpu } from "../cpu";
-import { cpuRecord } from "./context";
 
 const RATE = 50;
 const MAX_IN_FLIGHT = 16;
