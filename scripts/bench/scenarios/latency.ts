@@ -3,6 +3,7 @@
  * once the last was answered and delivered). Delivery is report sent ->
  * socket has it; the round trip is report sent -> answer received.
  */
+import { spanNote, trackerCounts } from "../counts";
 import { clock } from "../targets";
 import { distribution, type Figure } from "./figures";
 import { interleave, newJob, nextKey, openSockets, type Context } from "./context";
@@ -35,14 +36,20 @@ export async function latency(ctx: Context): Promise<ScenarioOutcome> {
     for (let i = 0; i < WARM_UP; i++) await send(false);
     setups.set(target.name, { send });
   }
+  const spansBefore = await trackerCounts(ctx.trackerServer.url);
   const cpu = await interleave(ctx, rounds, async (target) => {
     // One unrecorded report first: the object may have hibernated while the other target ran.
     for (let i = -1; i < perRound; i++) await setups.get(target.name)!.send(i >= 0);
   });
+  const spans = spanNote(spansBefore, await trackerCounts(ctx.trackerServer.url));
   for (const target of [ctx.floor, ctx.tracker]) await ctx.subscribers.close(`latency-${target.name}`);
   const figures = [
     ...distribution("latency", "delivery", delivery, { p50: { ratioAtMost: 1.15 }, p99: { ratioAtMost: 1.5 } }),
     ...distribution("latency", "callback round trip", roundTrip, { p50: { ratioAtMost: 1.3 } }),
   ];
-  return { figures, cpu, notes: [`${rounds} rounds x ${perRound} reports per target, after ${WARM_UP} warm-up reports`] };
+  return { figures, cpu, notes: [
+      `${rounds} rounds x ${perRound} reports per target, after ${WARM_UP} warm-up reports and one more per round`,
+      `tracker time inside workerd (calls x mean, Date.now() spans): ${spans}`,
+    ],
+  };
 }

@@ -5,6 +5,7 @@
  * a settle time after the last (the mirror's trailing writes included).
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { spanNote, trackerCounts } from "../counts";
 import { readWrites, writesSince } from "../d1-writes";
 import type { BenchJob, Target } from "../targets";
 import type { ScenarioOutcome } from "../run";
@@ -35,6 +36,7 @@ export async function manyJobs(ctx: Context): Promise<ScenarioOutcome> {
     state.set(target.name, { jobs, group, acked: [], seconds: 0, errors: 0, firstError: null });
   }
   const d1Before = readWrites(ctx.trackerServer.state);
+  const spansBefore = await trackerCounts(ctx.trackerServer.url);
   const cpu = await interleave(ctx, rounds, async (target) => {
     const s = state.get(target.name)!;
     const round = await sustain(s.jobs, callers, seconds);
@@ -43,6 +45,7 @@ export async function manyJobs(ctx: Context): Promise<ScenarioOutcome> {
     s.errors += round.errors;
     s.firstError ??= round.firstError;
   });
+  const spans = spanNote(spansBefore, await trackerCounts(ctx.trackerServer.url));
   await sleep(MIRROR_SETTLE_MS);
   const d1 = writesSince(d1Before, readWrites(ctx.trackerServer.state));
   const problems: string[] = [];
@@ -72,6 +75,7 @@ export async function manyJobs(ctx: Context): Promise<ScenarioOutcome> {
   const notes = [
     `${count} jobs x 1 socket, ${callers} callers, ${rounds} x ${seconds} s per target; ` +
       `D1: ${d1.total} rows written (${JSON.stringify(d1.byTable)}) for ${trackerCallbacks} callbacks, counted by triggers`,
+    `tracker time inside workerd: ${spans}`,
   ];
   return { figures, cpu, problems, notes, details: { d1 } };
 }
