@@ -8,7 +8,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,6 +33,15 @@ export interface Server {
 
 export interface TrackerServer extends Server {
   apiKey: string;
+  /** MIRROR_INTERVAL_MS of wrangler.toml: how long a job's last progress may wait for D1. */
+  mirrorIntervalMs: number;
+}
+
+/** MIRROR_INTERVAL_MS as wrangler.toml sets it (the tracker runs with the project's own config). */
+function mirrorIntervalMs(): number {
+  const match = /^MIRROR_INTERVAL_MS\s*=\s*"(\d+)"/m.exec(readFileSync(join(ROOT, "wrangler.toml"), "utf8"));
+  if (!match) throw new Error("wrangler.toml sets no MIRROR_INTERVAL_MS");
+  return Number(match[1]);
 }
 
 function freePort(): Promise<number> {
@@ -112,5 +121,5 @@ export async function startTracker(): Promise<TrackerServer> {
   };
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const server = await startWrangler("tracker", ["scripts/bench/tracker/entry.ts", ...varArgs], state);
-  return { ...server, apiKey };
+  return { ...server, apiKey, mirrorIntervalMs: mirrorIntervalMs() };
 }

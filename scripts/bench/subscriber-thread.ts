@@ -41,7 +41,12 @@ const reply = (message: Reply) => parentPort!.postMessage(message);
 /** The report key and seq of a frame, or null for frames that are not progress. */
 function parseFrame(data: unknown): { key: string | null; seq: number | null } {
   if (typeof data !== "string") return { key: null, seq: null };
-  const message = JSON.parse(data) as { type?: string; seq?: number; job?: { progress?: { message?: string } } };
+  let message: { type?: string; seq?: number; job?: { progress?: { message?: string } } };
+  try {
+    message = JSON.parse(data) as typeof message;
+  } catch {
+    return { key: null, seq: null };
+  }
   const seq = typeof message.seq === "number" ? message.seq : null;
   const key = message.type === "job:progress" ? (message.job?.progress?.message ?? null) : null;
   return { key, seq };

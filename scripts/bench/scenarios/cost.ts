@@ -19,7 +19,7 @@ import { sampleCpu } from "../cpu";
 import type { ScenarioOutcome } from "../run";
 import { cpuRecord, nextKey, type Context } from "./context";
 import type { Figure } from "./figures";
-import { MIRROR_SETTLE_MS } from "./many-jobs";
+import { settleMirror } from "./mirror-settle";
 import { settleDelivery } from "./settle";
 
 const VIEWERS = 3;
@@ -86,7 +86,7 @@ export async function cost(ctx: Context): Promise<ScenarioOutcome> {
   await (await call("download", download.url)).arrayBuffer();
   const check = await settleDelivery(ctx, group, () => keys);
   await ctx.subscribers.close(group);
-  await sleep(MIRROR_SETTLE_MS);
+  await settleMirror(ctx, clock());
 
   const counts = countsSince(countsBefore, await trackerCounts(url));
   const d1 = writesSince(d1Before, readWrites(state));

@@ -10,7 +10,7 @@ import { readWrites, writesSince } from "../d1-writes";
 import { clock } from "../targets";
 import type { ScenarioOutcome } from "../run";
 import { cpuRecord, newJob, nextKey, type Context } from "./context";
-import { MIRROR_SETTLE_MS } from "./many-jobs";
+import { settleMirror } from "./mirror-settle";
 import { sampleCpu } from "../cpu";
 
 const RATE = 50;
@@ -35,7 +35,7 @@ export async function d1Rate(ctx: Context): Promise<ScenarioOutcome> {
   }
   await Promise.all(inFlight);
   const elapsed = (clock() - start) / 1000;
-  await sleep(MIRROR_SETTLE_MS);
+  await settleMirror(ctx, clock());
   const d1 = writesSince(before, readWrites(ctx.trackerServer.state));
   const shares = cpu.stop();
   return {

@@ -1,21 +1,18 @@
 /**
- * Many jobs: 200 jobs with one socket each, sixteen callers sending to the
- * jobs in turn. Callbacks/s, loss and order per socket, and (tracker) the D1
+ * Many jobs: 200 jobs with one socket each, all started (one report each,
+ * not counted), then sixteen callers sending to the jobs in turn. Callbacks/s, loss and order per socket, and (tracker) the D1
  * rows written per callback, counted by the triggers from the first round to
- * a settle time after the last (the mirror's trailing writes included).
+ * MIRROR_INTERVAL_MS after the last (the mirror's trailing writes included).
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { spanNote, trackerCounts } from "../counts";
 import { readWrites, writesSince } from "../d1-writes";
-import type { BenchJob, Target } from "../targets";
+import { clock, type BenchJob, type Target } from "../targets";
+import { settleMirror } from "./mirror-settle";
 import type { ScenarioOutcome } from "../run";
-import { interleave, newJob, openSockets, pool, type Context } from "./context";
+import { interleave, newJob, nextKey, openSockets, pool, type Context } from "./context";
 import type { Figure } from "./figures";
 import { addAcked, sustain } from "./load";
 import { settleDelivery } from "./settle";
-
-/** Past MIRROR_INTERVAL_MS (1 s), so a job's last progress write has landed. */
-export const MIRROR_SETTLE_MS = 2_500;
 
 interface State {
   jobs: BenchJob[];
@@ -33,20 +30,24 @@ export async function manyJobs(ctx: Context): Promise<ScenarioOutcome> {
     const jobs = await pool(count, callers, () => newJob(ctx, target));
     const group = `many-${target.name}`;
     await openSockets(ctx, target, group, jobs.map((j) => j.wsUrl));
+    // One report each first, so every job is running: the figures are of the steady state, not of 200 starts.
+    await pool(count, callers, (i) => jobs[i]!.report({ percent: 50, message: nextKey() }));
     state.set(target.name, { jobs, group, acked: [], seconds: 0, errors: 0, firstError: null });
   }
   const d1Before = readWrites(ctx.trackerServer.state);
   const spansBefore = await trackerCounts(ctx.trackerServer.url);
+  let trackerDoneAt = clock();
   const cpu = await interleave(ctx, rounds, async (target) => {
     const s = state.get(target.name)!;
     const round = await sustain(s.jobs, callers, seconds);
+    if (target.name === "tracker") trackerDoneAt = clock();
     addAcked(s.acked, round.acked);
     s.seconds += round.seconds;
     s.errors += round.errors;
     s.firstError ??= round.firstError;
   });
   const spans = spanNote(spansBefore, await trackerCounts(ctx.trackerServer.url));
-  await sleep(MIRROR_SETTLE_MS);
+  await settleMirror(ctx, trackerDoneAt);
   const d1 = writesSince(d1Before, readWrites(ctx.trackerServer.state));
   const problems: string[] = [];
   const per = { floor: {} as Record<string, number>, tracker: {} as Record<string, number> };
@@ -73,7 +74,7 @@ export async function manyJobs(ctx: Context): Promise<ScenarioOutcome> {
     },
   ];
   const notes = [
-    `${count} jobs x 1 socket, ${callers} callers, ${rounds} x ${seconds} s per target; ` +
+    `${count} running jobs x 1 socket, ${callers} callers, ${rounds} x ${seconds} s per target; ` +
       `D1: ${d1.total} rows written (${JSON.stringify(d1.byTable)}) for ${trackerCallbacks} callbacks, counted by triggers`,
     `tracker time inside workerd: ${spans}`,
   ];
