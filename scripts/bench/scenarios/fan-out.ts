@@ -17,12 +17,15 @@ async function fanOutTo(ctx: Context, sockets: number): Promise<{ figures: Figur
   const last = { floor: [] as number[], tracker: [] as number[] };
   const problems: string[] = [];
   const jobs = new Map<Target["name"], { job: BenchJob; group: string }>();
-  for (const target of [ctx.floor, ctx.tracker]) {
-    const job = await newJob(ctx, target);
-    const group = `fanout-${sockets}-${target.name}`;
-    await openSockets(ctx, target, group, Array.from({ length: sockets }, () => job.wsUrl));
-    jobs.set(target.name, { job, group });
-  }
+  // Both targets' sockets connect at once (connecting is not measured); the updates are interleaved.
+  await Promise.all(
+    [ctx.floor, ctx.tracker].map(async (target) => {
+      const job = await newJob(ctx, target);
+      const group = `fanout-${sockets}-${target.name}`;
+      await openSockets(ctx, target, group, Array.from({ length: sockets }, () => job.wsUrl));
+      jobs.set(target.name, { job, group });
+    }),
+  );
   const cpu = await interleave(ctx, Math.ceil(updates / perRound), async (target) => {
     const { job, group } = jobs.get(target.name)!;
     // One unrecorded update first: the object may have hibernated while the other target ran.

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { clock } from "../targets";
 import type { Context } from "./context";
 
-const MARGIN_MS = 1_500;
+const MARGIN_MS = 1_000;
 
 /** Sleeps until `lastReportAt` (clock()) + MIRROR_INTERVAL_MS + a margin. */
 export async function settleMirror(ctx: Context, lastReportAt: number): Promise<void> {
