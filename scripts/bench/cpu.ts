@@ -6,6 +6,7 @@
  * was the bottleneck.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -78,22 +79,35 @@ function watched(servers: { name: string; pid: number }[]): Watched[] {
   return list;
 }
 
+/** Busy and total jiffies of all cores, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle, iowait
+  return { busy: total - idle, total };
+}
+
 /** Starts sampling; `stop()` answers each watched process's share of a core since then, highest first. */
 export function sampleCpu(servers: { name: string; pid: number }[]): { stop(): CpuShare[] } {
   const list = watched(servers);
   const start = list.map((w) => ticks(w.path));
+  const machineStart = machineTicks();
   const startedAt = performance.now();
   return {
     stop() {
+      const machine = machineTicks();
+      const machineBusy = Math.round(((machine.busy - machineStart.busy) / Math.max(1, machine.total - machineStart.total)) * 100);
       const seconds = (performance.now() - startedAt) / 1000;
       const shares = list.map((w, i) => {
         const used = (ticks(w.path) ?? start[i] ?? 0) - (start[i] ?? 0);
         return { name: w.name, percent: seconds > 0 ? Math.round((used / TICKS_PER_SECOND / seconds) * 100) : 0 };
       });
-      return shares.filter((s) => s.percent >= 5).sort((a, b) => b.percent - a.percent);
+      const busiest = shares.filter((s) => s.percent >= 5).sort((a, b) => b.percent - a.percent);
+      return [...busiest, { name: `machine (all ${cpus().length} cores, every process)`, percent: machineBusy }];
     },
   };
 }
 
 /** The shares that saturated a core: a thread or single-threaded process at 90 % or more (not the generator's sum of threads). */
-export const saturatedShares = (shares: CpuShare[]) => shares.filter((s) => s.percent >= 90 && !s.name.startsWith("generator, all"));
+export const saturatedShares = (shares: CpuShare[]) =>
+  shares.filter((s) => s.percent >= 90 && !s.name.startsWith("generator, all") && !s.name.startsWith("machine"));

@@ -40,7 +40,9 @@ function cpuLine(name: string, o: ScenarioOutcome): string {
         top.set(key, Math.max(top.get(key) ?? 0, s.percent));
       }
     }
-    const busiest = [...top].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([n, p]) => `${n} ${p}%`);
+    const machine = top.get([...top.keys()].find((k) => k.startsWith("machine")) ?? "");
+    const busiest = [...top].filter(([n]) => !n.startsWith("machine")).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([n, p]) => `${n} ${p}%`);
+    if (machine !== undefined) busiest.push(`machine ${machine}% busy`);
     const saturated = [...new Set(runs.flatMap((r) => r.saturated))];
     return `${target}: ${busiest.join(", ") || "–"}${saturated.length ? `; saturated: ${saturated.join(", ")}` : ""}`;
   });
@@ -63,7 +65,7 @@ export function printTable(results: Results): void {
     (judged.some((f) => verdict(f) === "MISS") ? `; MISS: ${judged.filter((f) => verdict(f) === "MISS").map((f) => `${f.scenario} ${f.label}`).join(", ")}` : "") + ".");
   const notes = Object.entries(results.outcomes).flatMap(([name, o]) => (o.notes ?? []).map((n) => `- ${name}: ${n}`));
   if (notes.length) console.log(`\nNotes:\n${notes.join("\n")}`);
-  console.log(`\nCPU (share of one core, busiest per target; a thread or workerd at >= 90 % saturated a core):`);
+  console.log(`\nCPU (share of one core, busiest per target, highest of its rounds; a thread or workerd at >= 90 % saturated a core; machine: all cores, every process):`);
   for (const [name, o] of Object.entries(results.outcomes)) console.log(cpuLine(name, o));
   if (results.problems.length) console.log(`\nProblems: ${results.problems.join("; ")}`);
 }
