@@ -16,7 +16,7 @@ import { parseFlags } from "./lib/flags";
 import { runScenarios } from "./bench/run";
 
 const USAGE = `usage: npm run bench -- [--quick] [--only NAMES] [--out FILE]
-  --quick   fewer reports and shorter rounds (about 2 minutes), for trying the harness
+  --quick   fewer reports and shorter rounds (2-4 minutes), for trying the harness
   --only    comma-separated scenarios: latency,fanout,throughput,many-jobs,d1,cost,idle (default all)
   --out     where the JSON results go (default bench-results.json)
 Starts its own servers on free loopback ports; needs nothing running.`;

@@ -1,7 +1,7 @@
 /**
  * One bench run: starts the floor and the tracker side by side, the
- * subscriber threads, runs the chosen scenarios in order, finishes every job
- * it made, stops everything (also on failure), prints the table and answers
+ * subscriber threads, runs the chosen scenarios in order, stops everything
+ * (also on failure; the servers' temp state goes with them, jobs and all), prints the table and answers
  * the results for the JSON file.
  */
 import { cpus, totalmem } from "node:os";
@@ -64,20 +64,14 @@ export async function runScenarios(options: { quick: boolean; scenarios: Scenari
       trackerServer: tracker as TrackerServer,
       subscribers,
       sizes,
-      jobs: new Map(),
     };
-    ctx.jobs.set(ctx.floor, []).set(ctx.tracker, []);
-    try {
-      for (const name of options.scenarios) {
-        const run = SCENARIO_RUNS[name];
-        if (!run) continue;
-        const t0 = Date.now();
-        console.log(`\n== ${name}`);
-        outcomes[name] = await run(ctx);
-        console.log(`   done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      }
-    } finally {
-      await ctx.tracker.finish(ctx.jobs.get(ctx.tracker)!);
+    for (const name of options.scenarios) {
+      const run = SCENARIO_RUNS[name];
+      if (!run) continue;
+      const t0 = Date.now();
+      console.log(`\n== ${name}`);
+      outcomes[name] = await run(ctx);
+      console.log(`   done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
   } catch (err) {
     for (const s of servers) console.error(`\n--- last output of ${s.name} ---\n${s.output().slice(-4000)}`);

@@ -32,8 +32,6 @@ export interface Target {
   /** Requests this client sent (socket upgrades included), for the cost check. */
   requestsSent: number;
   newJob(): Promise<BenchJob>;
-  /** Ends the bench's jobs (the tracker's would otherwise stall and alarm later). */
-  finish(jobs: BenchJob[]): Promise<void>;
 }
 
 async function expectOk(what: string, response: Response): Promise<unknown> {
@@ -65,7 +63,6 @@ export function floorTarget(server: Server): Target {
         },
       };
     },
-    async finish() {},
   };
   return target;
 }
@@ -75,7 +72,6 @@ const JOB: CreateJobBody = { kind: "bench", input: { source: "npm run bench" }, 
 
 export function trackerTarget(server: TrackerServer): Target {
   let viewerToken: Promise<string> | null = null;
-  const callbacks = new Map<string, { url: string; token: string }>();
   const send = (what: string, url: string, init: RequestInit) => {
     target.requestsSent++;
     return fetch(url, init).then((r) => expectOk(what, r));
@@ -91,7 +87,6 @@ export function trackerTarget(server: TrackerServer): Target {
       );
       const created = CreateJobResponse.parse(await send("create job", `${server.url}/api/jobs`, json(server.apiKey, JOB)));
       const { url, token } = created.callback;
-      callbacks.set(created.job.id, { url, token });
       return {
         id: created.job.id,
         wsUrl: `${created.links.ws}?token=${encodeURIComponent(await viewerToken)}`,
@@ -99,16 +94,6 @@ export function trackerTarget(server: TrackerServer): Target {
           CallbackAnswer.parse(await send("progress callback", `${url}/progress`, json(token, report)));
         },
       };
-    },
-    async finish(jobs) {
-      await Promise.allSettled(
-        jobs.map(async (job) => {
-          const callback = callbacks.get(job.id);
-          if (!callback) return;
-          callbacks.delete(job.id);
-          await send("complete", `${callback.url}/complete`, json(callback.token, { message: "npm run bench finished" }));
-        }),
-      );
     },
   };
   return target;

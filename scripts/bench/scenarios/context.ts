@@ -69,8 +69,6 @@ export interface Context {
   trackerServer: TrackerServer;
   subscribers: Subscribers;
   sizes: Sizes;
-  /** Jobs made on each target, finished at the end. */
-  jobs: Map<Target, BenchJob[]>;
 }
 
 let lastKey = 0;
@@ -112,11 +110,9 @@ export async function interleave(ctx: Context, rounds: number, body: (target: Ta
   return records;
 }
 
-/** A new job on `target`, remembered so it is finished at the end. */
-export async function newJob(ctx: Context, target: Target): Promise<BenchJob> {
-  const job = await target.newJob();
-  ctx.jobs.get(target)!.push(job);
-  return job;
+/** A new job on `target`. Jobs are left as they are at the end: the server's temp state goes with it. */
+export async function newJob(_ctx: Context, target: Target): Promise<BenchJob> {
+  return target.newJob();
 }
 
 /** Opens one socket per url on the subscriber threads, counting each upgrade as a request the target got. */
