@@ -4,6 +4,7 @@
  * on all sockets), and every acknowledged report checked on every socket:
  * lost or reordered must be 0.
  */
+import { spanNote, trackerCounts } from "../counts";
 import type { Target } from "../targets";
 import type { ScenarioOutcome } from "../run";
 import { interleave, newJob, openSockets, type Context } from "./context";
@@ -22,6 +23,7 @@ export async function throughput(ctx: Context): Promise<ScenarioOutcome> {
     await openSockets(ctx, target, group, Array.from({ length: SOCKETS }, () => job.wsUrl));
     state.set(target.name, { group, job, acked: [], seconds: 0, errors: 0, firstError: null });
   }
+  const spansBefore = await trackerCounts(ctx.trackerServer.url);
   const cpu = await interleave(ctx, rounds, async (target) => {
     const s = state.get(target.name)!;
     const round = await sustain([s.job], callers, seconds);
@@ -30,6 +32,7 @@ export async function throughput(ctx: Context): Promise<ScenarioOutcome> {
     s.errors += round.errors;
     s.firstError ??= round.firstError;
   });
+  const spans = spanNote(spansBefore, await trackerCounts(ctx.trackerServer.url));
   const figures: Figure[] = [];
   const problems: string[] = [];
   const per = { floor: {} as Record<string, number>, tracker: {} as Record<string, number> };
@@ -55,5 +58,5 @@ export async function throughput(ctx: Context): Promise<ScenarioOutcome> {
     row("lost or reordered", "count", "lostOrReordered", { trackerAtMost: 0 }),
     row("failed callbacks", "count", "errors"),
   );
-  return { figures, cpu, problems, notes: [`${SOCKETS} sockets, ${callers} callers, ${rounds} x ${seconds} s per target`] };
+  return { figures, cpu, problems, notes: [`${SOCKETS} sockets, ${callers} callers, ${rounds} x ${seconds} s per target`, `tracker time inside workerd: ${spans}`] };
 }
