@@ -228,3 +228,41 @@ describe("the D1 mirror of members", () => {
     expect(body.jobs).toEqual([expect.objectContaining({ id: created.jobs[1]!.job.id, batch_id: created.batch.id })]);
   });
 });
+
+describe("the creation rate limit", () => {
+  async function limitedKey() {
+    const { recordFor } = await import("../../workers/auth/api-keys");
+    const { insertApiKey } = await import("../../workers/db/api-keys");
+    const key = await recordFor(`sk_test_batch_${crypto.randomUUID().replace(/-/g, "").slice(0, 18)}`, "default", "rate", Date.now());
+    await insertApiKey(env.DB, key.row);
+    const limited = { ...env, JOBS_PER_MINUTE: "3" } as Env;
+    const { createExecutionContext } = await import("cloudflare:test");
+    const { app } = await import("../../workers/app");
+    return (path: string, body: unknown) =>
+      app.fetch(
+        new Request(`https://tracker.test${path}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+        limited,
+        createExecutionContext(),
+      );
+  }
+
+  it("takes a batch as one request against the burst, then its jobs against the budget", async () => {
+    const post = await limitedKey();
+    // Five jobs with a budget of three a minute: accepted, since one token was there.
+    expect((await post("/api/batches", { jobs: [0, 1, 2, 3, 4].map((i) => item(i)) })).status).toBe(201);
+    // The bucket now owes two jobs: the next creation waits until it has refilled.
+    const next = await post("/api/jobs", { kind: "video.render" });
+    expect(next.status).toBe(429);
+    expect(Number(next.headers.get("retry-after"))).toBeGreaterThanOrEqual(59);
+  });
+
+  it("charges nothing for an invalid batch", async () => {
+    const post = await limitedKey();
+    expect((await post("/api/batches", { jobs: [{ kind: "Not A Kind" }] })).status).toBe(400);
+    for (let i = 0; i < 3; i++) expect((await post("/api/jobs", { kind: "video.render" })).status).toBe(201);
+  });
+});
