@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signViewerToken, verifyViewerToken, viewerMaySee } from "../../workers/auth/viewer-token";
+import { signViewerToken, verifyViewerToken, viewerMaySee, viewerMaySeeBatch } from "../../workers/auth/viewer-token";
 
 const SECRET = "unit-test-secret-0123456789abcdef";
 const NOW = Date.UTC(2030, 0, 1);
@@ -43,5 +43,29 @@ describe("viewer tokens", () => {
     const owner = { ...scope, jobId: null };
     expect(viewerMaySee(owner, "acme", "job_bbbbbbbbbbbbbbbbbbbbbbbbbb")).toBe(true);
     expect(viewerMaySee(owner, "other", "job_bbbbbbbbbbbbbbbbbbbbbbbbbb")).toBe(false);
+  });
+});
+
+describe("batch-scoped viewer tokens", () => {
+  const batchScope = { owner: "acme", jobId: null, batchId: "bat_aaaaaaaaaaaaaaaaaaaaaaaaaa", expiresAt: NOW + 3600_000 };
+
+  it("round-trip their batch", async () => {
+    const check = await verifyViewerToken(SECRET, await signViewerToken(SECRET, batchScope), NOW);
+    expect(check).toEqual({ ok: true, scope: batchScope });
+  });
+
+  it("see the members of that batch only, not other jobs of the owner", () => {
+    expect(viewerMaySee(batchScope, "acme", "job_x", batchScope.batchId)).toBe(true);
+    expect(viewerMaySee(batchScope, "acme", "job_x", null)).toBe(false);
+    expect(viewerMaySee(batchScope, "acme", "job_x", "bat_bbbbbbbbbbbbbbbbbbbbbbbbbb")).toBe(false);
+    expect(viewerMaySee(batchScope, "other", "job_x", batchScope.batchId)).toBe(false);
+  });
+
+  it("see that batch only; an owner-scoped token sees every batch of its owner", () => {
+    expect(viewerMaySeeBatch(batchScope, "acme", batchScope.batchId)).toBe(true);
+    expect(viewerMaySeeBatch(batchScope, "acme", "bat_bbbbbbbbbbbbbbbbbbbbbbbbbb")).toBe(false);
+    const ownerScope = { owner: "acme", jobId: null, expiresAt: NOW + 1000 };
+    expect(viewerMaySeeBatch(ownerScope, "acme", "bat_bbbbbbbbbbbbbbbbbbbbbbbbbb")).toBe(true);
+    expect(viewerMaySeeBatch({ ...ownerScope, jobId: "job_x" }, "acme", batchScope.batchId)).toBe(false);
   });
 });

@@ -64,7 +64,8 @@ export async function verifyViewerToken(secret: string, token: string, now: numb
   if (!(claims.b === undefined || typeof claims.b === "string")) return { ok: false, reason: "invalid" };
   const expiresAt = claims.e * 1000;
   if (expiresAt <= now) return { ok: false, reason: "expired" };
-  return { ok: true, scope: { owner: claims.o, jobId: claims.j, batchId: claims.b ?? null, expiresAt } };
+  const batch = claims.b === undefined ? {} : { batchId: claims.b };
+  return { ok: true, scope: { owner: claims.o, jobId: claims.j, ...batch, expiresAt } };
 }
 
 /** Whether the scope covers every job of its owner (neither one job nor one batch). */
