@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { CreateBatchResponse } from "../../workers/protocol";
 import { axeViolations } from "./axe";
-import { describeInChromium, ROOT, WAIT } from "./harness";
+import { describeInChromium, ROOT, screenshotPath, WAIT } from "./harness";
 
 const LONG = { timeout: 90_000 };
 
@@ -69,6 +69,7 @@ describeInChromium("the batch page in Chromium", (h) => {
     expect(statuses).toEqual(Array(5).fill("completed"));
     expect([...seen].some((v) => Number(v) < 100)).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath("batch-page.png"), fullPage: true });
 
     // In the list, each member's row links to the batch.
     await page.click("a:has-text('All exports')");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BatchEvent, BatchSnapshotMessage, CreateBatchResponse, ErrorBody, ViewerTokenResponse } from "../../workers/protocol";
-import { createBatch, openBatchFeed } from "../batch-helpers";
+import { batchStub, createBatch, openBatchFeed } from "../batch-helpers";
 import { api, callback, createJob, postJson, withKey } from "../helpers";
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -74,6 +74,20 @@ describe("the batch socket", () => {
     expect(feed.messages.filter(isEvent).map((e) => e.seq)).toEqual([1, 1]);
     feed.ws.send("nonsense");
     expect(await feed.waitFor((m) => m.type === "error")).toMatchObject({ error: { code: "bad_message" } });
+    feed.close();
+  });
+
+  it("keeps its sockets and its aggregate across an eviction (hibernation)", async () => {
+    const { evictDurableObject } = await import("cloudflare:test");
+    const created = await createBatch(2);
+    const feed = await openBatchFeed(created.batch.id);
+    await feed.waitFor((m) => m.type === "batch:snapshot");
+    await callback(created.jobs[0]!, "complete");
+    await feed.waitFor((m) => m.type === "batch:job");
+    await evictDurableObject(batchStub(created.batch.id), { webSockets: "hibernate" });
+    await callback(created.jobs[1]!, "complete");
+    const done = await feed.waitFor((m) => m.type === "batch:completed");
+    expect(done).toMatchObject({ seq: 3, batch: { counts: { completed: 2 } } });
     feed.close();
   });
 

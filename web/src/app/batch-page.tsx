@@ -140,7 +140,7 @@ function LiveBatch({ initial }: { initial: BatchResponse }) {
           </p>
         )}
       </section>
-      <section className="card" aria-labelledby="members-title">
+      <section className="card batch-members" aria-labelledby="members-title">
         <h2 id="members-title">Jobs</h2>
         <MemberTable jobs={jobs} />
       </section>
