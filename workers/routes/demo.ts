@@ -23,7 +23,7 @@ const DEMO_OWNER = "default";
 /** How long a demo viewer token lasts; the page asks for a new one before then. */
 const VIEWER_TTL_SECONDS = 3600;
 
-const DemoCreateBody = z.object({ kind: JobKind, input: JsonValue.default({}) });
+const DemoCreateBody = z.object({ kind: JobKind, input: z._default(JsonValue, {}) });
 
 async function viewerToken(config: Config, jobId: string | null): Promise<ViewerTokenResponse> {
   const expiresAt = Date.now() + VIEWER_TTL_SECONDS * 1000;

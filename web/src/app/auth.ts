@@ -12,7 +12,7 @@ import {
   ViewerTokenResponse,
   type Job,
   type JobStatus,
-} from "../../../workers/protocol";
+} from "@export-tracker/protocol";
 
 /** Renew a token this long before it expires. */
 const RENEW_MARGIN_MS = 60_000;

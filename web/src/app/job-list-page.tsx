@@ -1,6 +1,6 @@
 /** The owner's exports, live, filterable by status, newest first, more on demand. */
 import { useState } from "react";
-import { JOB_STATUSES, type JobStatus, type JobSummary } from "../client";
+import { JOB_STATUSES, type JobStatus, type JobSummary } from "@export-tracker/client";
 import { formatAgo, formatPercent } from "./format";
 import { NewJobForm } from "./new-job-form";
 import { ConnectionPill, ProgressBar, StatusBadge, useNow } from "./parts";

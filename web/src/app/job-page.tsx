@@ -1,6 +1,7 @@
 /** One job, live: progress, timing, attempt, error, and the actions that fit its state. */
 import { useEffect, useState } from "react";
-import { useExportJob, type Job } from "../client";
+import type { Job } from "@export-tracker/client";
+import { useExportJob } from "@export-tracker/client/react";
 import { cancelJob, retryJob, viewerToken } from "./auth";
 import { elapsedSeconds, formatBytes, formatDuration, formatPercent, remainingSeconds } from "./format";
 import { ConnectionPill, ProgressBar, StatusBadge, useNow } from "./parts";

@@ -3,7 +3,7 @@
  * (re)connect and on a filter change; feed messages update rows in place.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { applyFeedMessage, applyPage, emptyJobList, subscribeToFeed, type ConnectionState, type JobStatus } from "../client";
+import { applyFeedMessage, applyPage, emptyJobList, subscribeToFeed, type ConnectionState, type JobStatus } from "@export-tracker/client";
 import { listJobs, viewerToken } from "./auth";
 
 export function useJobList(status: JobStatus | null) {
