@@ -30,6 +30,11 @@ export type CallbackCredentials = z.infer<typeof CallbackCredentials>;
 
 export const JobLinks = z.object({ self: z.string(), ws: z.string() });
 
+/** GET /api/jobs/:id and POST /api/jobs/:id/cancel: the job with its input, and where to reach it. */
+export const JobResponse = z.object({ job: JobWithInput, links: JobLinks });
+export type JobResponse = z.infer<typeof JobResponse>;
+
+/** POST /api/jobs and POST /api/jobs/:id/retry: the job, and the credentials of its (new) attempt. */
 export const CreateJobResponse = z.object({
   job: JobWithInput,
   callback: CallbackCredentials,

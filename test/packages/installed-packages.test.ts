@@ -1,0 +1,103 @@
+/**
+ * The npm packages as a new user gets them: built, packed, installed from
+ * the tarballs into a scratch app outside the repo, type-checked, bundled
+ * by Vite for production, and the bundle loaded in Chromium against a real
+ * `wrangler dev`, with the README's backend snippet minting tokens and the
+ * README's worker snippet running the job.
+ */
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUDGET, measureClient } from "../../scripts/packages/bundle-size";
+import { CHROMIUM_PATH, hasChromium, launchChromium } from "../browser/chromium";
+import { startDevServer, type DevServer } from "../e2e/dev-server";
+import { createScratchApp, freePort, sh, start, waitForUrl } from "./scratch";
+
+const WAIT = { timeout: 30_000 };
+const browserRequired = process.env.REQUIRE_BROWSER === "1";
+
+describe("the npm packages installed from their tarballs into a scratch app", () => {
+  let app: string;
+  let server: DevServer;
+
+  beforeAll(async () => {
+    [app, server] = await Promise.all([createScratchApp(), startDevServer()]);
+  }, 400_000);
+  afterAll(async () => {
+    await server?.stop();
+    if (app) rmSync(app, { recursive: true, force: true });
+  });
+
+  it("type-checks the README's snippets against the installed packages' declarations", async () => {
+    await sh(app, "npx", ["tsc", "-p", "."]);
+  }, 120_000);
+
+  it("keeps the browser client within its size budget, dependencies included", async () => {
+    const sizes = await measureClient(app);
+    expect(sizes.vanilla).toBeLessThanOrEqual(BUDGET.vanillaBytes);
+    expect(sizes.reactExtra).toBeLessThanOrEqual(BUDGET.reactExtraBytes);
+  });
+
+  it("bundles for production with Vite, with none of the server's request schemas inside", async () => {
+    await sh(app, "npx", ["vite", "build", "--logLevel", "warn"], { VITE_TRACKER_URL: server.url });
+    const assets = join(app, "dist/assets");
+    const js = readdirSync(assets)
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => readFileSync(join(assets, f), "utf8"))
+      .join("\n");
+    expect(js).toContain("job:snapshot");
+    // Messages of schemas only the Worker and the worker SDK validate with.
+    expect(js).not.toContain("give either percent");
+    expect(js).not.toContain("kind is 1-64 chars");
+  }, 120_000);
+
+  it.skipIf(!hasChromium() && !browserRequired)(
+    `shows a job's progress reaching 100 % and its download link in Chromium, through the installed useExportJob (needs ${CHROMIUM_PATH})`,
+    async () => {
+      const [backendPort, previewPort] = [await freePort(), await freePort()];
+      const backend = start(app, process.execPath, ["server.ts"], {
+        TRACKER_URL: server.url,
+        TRACKER_API_KEY: server.apiKey,
+        PORT: String(backendPort),
+      });
+      const preview = start(app, "npx", ["vite", "preview", "--host", "127.0.0.1", "--port", String(previewPort), "--strictPort"], {
+        BACKEND_URL: `http://127.0.0.1:${backendPort}`,
+      });
+      const browser = await launchChromium();
+      let worker: ReturnType<typeof start> | undefined;
+      const page = `http://127.0.0.1:${previewPort}`;
+      const logs = () => `backend:\n${backend.output()}\npreview:\n${preview.output()}\nworker:\n${worker?.output() ?? "not started"}`;
+      try {
+        await waitForUrl(`http://127.0.0.1:${backendPort}/`, logs);
+        await waitForUrl(page, logs);
+        const create = () => fetch(`${page}/my-backend/exports?order=42`, { method: "POST" });
+        const first = await create();
+        expect(first.status, logs()).toBe(201);
+        const { id } = (await first.json()) as { id: string };
+        // The order id is the Idempotency-Key: the same order is the same job.
+        expect(((await (await create()).json()) as { id: string }).id).toBe(id);
+
+        const tab = await browser.context.newPage();
+        await tab.goto(`${page}/?job=${id}`);
+        // The page holds the queued job's snapshot; then the README's worker runs it.
+        await tab.waitForSelector("#react progress", WAIT);
+        expect(await tab.textContent("#react")).toContain("queued");
+        worker = start(app, process.execPath, ["worker.ts"], { TRACKER_URL: server.url, WORKER_KEY: server.workerKey });
+        await tab.waitForFunction(() => (document.querySelector("progress") as HTMLProgressElement | null)?.value === 100, null, WAIT);
+        const link = await tab.waitForSelector("#react a", WAIT);
+        expect(await link.textContent()).toBe("Download");
+        const download = await fetch((await link.getAttribute("href"))!);
+        expect(await download.text()).toBe(`a video of {"order":"42"}\n`);
+        await tab.waitForFunction(() => document.querySelector("#vanilla")?.textContent?.startsWith("completed 100%"), null, WAIT);
+        expect(await tab.textContent("#react")).toContain("completed · live");
+      } catch (err) {
+        const job = await fetch(`${server.url}/api/jobs`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+        throw new Error(`${(err as Error).message}\n${logs()}\njobs: ${await job.text()}`);
+      } finally {
+        await browser.close();
+        await Promise.all([worker?.stop(), preview.stop(), backend.stop()]);
+      }
+    },
+    120_000,
+  );
+});
