@@ -9,9 +9,11 @@ export interface RetryPolicy {
   tries: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** A try without an answer by then is abandoned and counts as a network error. */
+  timeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { tries: 5, baseDelayMs: 250, maxDelayMs: 5000 };
+export const DEFAULT_RETRY: RetryPolicy = { tries: 5, baseDelayMs: 250, maxDelayMs: 5000, timeoutMs: 30_000 };
 
 /** Called before each retry, for logs. */
 export type RetryListener = (what: string, attempt: number, reason: string) => void;
@@ -50,14 +52,17 @@ export async function sendWithRetry(
   for (let n = 1; ; n++) {
     let reason: string;
     const request = init();
+    const timeout = AbortSignal.timeout(policy.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     try {
-      const res = await fetch(url, request);
+      const res = await fetch(url, { ...request, signal });
       if (!isTransient(res.status)) return res;
       reason = `HTTP ${res.status}`;
       await res.body?.cancel();
     } catch (err) {
       if (request.signal?.aborted) throw err;
-      reason = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+      if (timeout.aborted) reason = `no answer within ${policy.timeoutMs} ms`;
+      else reason = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
     }
     if (n >= policy.tries) throw giveUp(`${what}: gave up after ${n} tries (${reason})`);
     onRetry?.(what, n, reason);

@@ -63,7 +63,9 @@ export class WorkerClient {
       body,
       signal,
     });
-    const res = await sendWithRetry("lease", `${this.baseUrl}/api/worker/lease`, init, this.retry, this.options.onRetry, transportError);
+    // A long-poll may take its whole wait before it answers.
+    const policy = { ...this.retry, timeoutMs: this.retry.timeoutMs + (request.wait_seconds ?? 25) * 1000 };
+    const res = await sendWithRetry("lease", `${this.baseUrl}/api/worker/lease`, init, policy, this.options.onRetry, transportError);
     if (res.status === 204) return null;
     const json: unknown = await res.json().catch(() => null);
     if (!res.ok) throw refusal("lease", res.status, json);
