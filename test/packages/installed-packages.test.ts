@@ -14,6 +14,8 @@ import { startDevServer, type DevServer } from "../e2e/dev-server";
 import { createScratchApp, freePort, sh, start, waitForUrl } from "./scratch";
 
 const WAIT = { timeout: 30_000 };
+// Long enough for the worker snippet to outlive one request the loaded machine never answers (30 s timeout, then a retry).
+const JOB_WAIT = { timeout: 90_000 };
 const browserRequired = process.env.REQUIRE_BROWSER === "1";
 
 describe("the npm packages installed from their tarballs into a scratch app", () => {
@@ -83,8 +85,8 @@ describe("the npm packages installed from their tarballs into a scratch app", ()
         await tab.waitForSelector("#react progress", WAIT);
         expect(await tab.textContent("#react")).toContain("queued");
         worker = start(app, process.execPath, ["worker.ts"], { TRACKER_URL: server.url, WORKER_KEY: server.workerKey });
-        await tab.waitForFunction(() => (document.querySelector("progress") as HTMLProgressElement | null)?.value === 100, null, WAIT);
-        const link = await tab.waitForSelector("#react a", WAIT);
+        await tab.waitForFunction(() => (document.querySelector("progress") as HTMLProgressElement | null)?.value === 100, null, JOB_WAIT);
+        const link = await tab.waitForSelector("#react a", JOB_WAIT);
         expect(await link.textContent()).toBe("Download");
         const download = await fetch((await link.getAttribute("href"))!);
         expect(await download.text()).toBe(`a video of {"order":"42"}\n`);
@@ -98,6 +100,6 @@ describe("the npm packages installed from their tarballs into a scratch app", ()
         await Promise.all([worker?.stop(), preview.stop(), backend.stop()]);
       }
     },
-    120_000,
+    240_000,
   );
 });
