@@ -7,7 +7,7 @@ export class TrackerError extends Error {
     message: string,
     /** The HTTP status, or null when the tracker was out of reach after retries. */
     readonly status: number | null,
-    /** The API's error code (e.g. "not_found", "rate_limited"), when it sent one. */
+    /** The API's error code (e.g. "job_not_found", "rate_limited"), when it sent one. */
     readonly code: string | null,
   ) {
     super(message);
