@@ -1,24 +1,29 @@
 /**
- * The npm packages as a new user gets them: built, packed, installed from
- * the tarballs into a scratch app outside the repo, type-checked, bundled
- * by Vite for production, and the bundle loaded in Chromium against a real
- * `wrangler dev`, with the README's backend snippet minting tokens and the
- * README's worker snippet running the job.
+ * The SDKs as a new user gets them, against one real `wrangler dev`: the npm
+ * packages built, packed, installed from the tarballs into a scratch app
+ * outside the repo, type-checked, bundled by Vite for production, and the
+ * bundle loaded in Chromium, with the README's backend snippet minting
+ * tokens and the README's worker snippet running the job; and the Python
+ * SDK's unittest suite (python3 from Debian; CI installs it when missing).
  */
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUDGET, measureClient } from "../../scripts/packages/bundle-size";
 import { CHROMIUM_PATH, hasChromium, launchChromium } from "../browser/chromium";
 import { startDevServer, type DevServer } from "../e2e/dev-server";
-import { createScratchApp, freePort, sh, start, waitForUrl } from "./scratch";
+import { createScratchApp, freePort, ROOT, sh, start, waitForUrl } from "./scratch";
 
 const WAIT = { timeout: 30_000 };
 // Long enough for the worker snippet to outlive one request the loaded machine never answers (30 s timeout, then a retry).
 const JOB_WAIT = { timeout: 90_000 };
 const browserRequired = process.env.REQUIRE_BROWSER === "1";
+const hasPython = spawnSync("python3", ["--version"]).status === 0;
+const pythonRequired = process.env.REQUIRE_PYTHON === "1" || process.env.CI === "true";
+if (!hasPython && !pythonRequired) process.stderr.write("\n[packages] Python SDK test SKIPPED: no python3 (apt-get install python3)\n");
 
-describe("the npm packages installed from their tarballs into a scratch app", () => {
+describe("the SDKs as installed, against one wrangler dev", () => {
   let app: string;
   let server: DevServer;
 
@@ -101,5 +106,22 @@ describe("the npm packages installed from their tarballs into a scratch app", ()
       }
     },
     240_000,
+  );
+
+  it.skipIf(!hasPython && !pythonRequired)(
+    "runs the Python SDK's unittest suite against the dev server: the README handler, cancel, heartbeats, the lease loop, retries",
+    async () => {
+      const run = spawn("python3", ["-m", "unittest", "discover", "-s", "packages/python/tests", "-v"], {
+        cwd: ROOT,
+        env: { ...process.env, TRACKER_URL: server.url, TRACKER_API_KEY: server.apiKey, WORKER_KEY: server.workerKey, PYTHONDONTWRITEBYTECODE: "1" },
+      });
+      let output = "";
+      run.stdout.on("data", (chunk) => (output += chunk));
+      run.stderr.on("data", (chunk) => (output += chunk));
+      const code = await new Promise<number | null>((resolve) => run.on("exit", resolve));
+      expect(code, output).toBe(0);
+      expect(output).not.toContain("skipped");
+    },
+    120_000,
   );
 });

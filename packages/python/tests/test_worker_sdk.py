@@ -1,5 +1,5 @@
 """The Python SDK against a real `wrangler dev` (TRACKER_URL, TRACKER_API_KEY,
-WORKER_KEY, set by test/e2e/python-sdk.test.ts), and its retry rule against
+WORKER_KEY, set by test/packages/installed-packages.test.ts), and its retry rule against
 a local server that fails first."""
 
 import http.server
