@@ -26,9 +26,13 @@ if (!hasPython && !pythonRequired) process.stderr.write("\n[packages] Python SDK
 describe("the SDKs as installed, against one wrangler dev", () => {
   let app: string;
   let server: DevServer;
+  /** Push dispatch goes here: the Python test serves the README handler on it, RunPod-style. */
+  let gpuEndpointPort: number;
 
   beforeAll(async () => {
-    [app, server] = await Promise.all([createScratchApp(), startDevServer()]);
+    gpuEndpointPort = await freePort();
+    const vars = { GPU_ENDPOINTS: `http://127.0.0.1:${gpuEndpointPort}` };
+    [app, server] = await Promise.all([createScratchApp(), startDevServer({ vars })]);
   }, 400_000);
   afterAll(async () => {
     await server?.stop();
@@ -109,11 +113,11 @@ describe("the SDKs as installed, against one wrangler dev", () => {
   );
 
   it.skipIf(!hasPython && !pythonRequired)(
-    "runs the Python SDK's unittest suite against the dev server: the README handler, cancel, heartbeats, the lease loop, retries",
+    "runs the Python SDK's unittest suite against the dev server: the README handler behind push dispatch, cancel, heartbeats, the lease loop, retries",
     async () => {
       const run = spawn("python3", ["-m", "unittest", "discover", "-s", "packages/python/tests", "-v"], {
         cwd: ROOT,
-        env: { ...process.env, TRACKER_URL: server.url, TRACKER_API_KEY: server.apiKey, WORKER_KEY: server.workerKey, PYTHONDONTWRITEBYTECODE: "1" },
+        env: { ...process.env, TRACKER_URL: server.url, TRACKER_API_KEY: server.apiKey, WORKER_KEY: server.workerKey, GPU_ENDPOINT_PORT: String(gpuEndpointPort), PYTHONDONTWRITEBYTECODE: "1" },
       });
       let output = "";
       run.stdout.on("data", (chunk) => (output += chunk));

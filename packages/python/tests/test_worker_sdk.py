@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import threading
+import time
 import unittest
 import urllib.request
 from pathlib import Path
@@ -16,11 +17,14 @@ sys.path.insert(0, str(ROOT / "packages/python/src"))
 sys.path.insert(0, str(ROOT / "examples/python"))
 
 from export_tracker import JobAttempt, JobCanceled, JobFailed, RetryPolicy, WorkerClient  # noqa: E402
+from export_tracker.endpoint import serve  # noqa: E402
 from export_tracker.http import backoff_seconds  # noqa: E402
 
 URL = os.environ.get("TRACKER_URL")
 API_KEY = os.environ.get("TRACKER_API_KEY")
 WORKER_KEY = os.environ.get("WORKER_KEY")
+# The port of the tracker's GPU_ENDPOINTS (http://127.0.0.1:PORT), when it was started with one.
+GPU_ENDPOINT_PORT = os.environ.get("GPU_ENDPOINT_PORT")
 FAST = RetryPolicy(tries=4, base_delay=0.01, max_delay=0.05, timeout=10)
 
 
@@ -51,6 +55,24 @@ class AgainstDevServer(unittest.TestCase):
         self.assertEqual(job["progress"]["percent"], 100)
         with urllib.request.urlopen(job["download"]["url"], timeout=30) as res:
             self.assertEqual(res.read(), b'a video of {"scene": "intro"}\n')
+
+    @unittest.skipUnless(GPU_ENDPOINT_PORT, "needs GPU_ENDPOINT_PORT, the port of the tracker's GPU_ENDPOINTS")
+    def test_push_dispatch_runs_the_readme_handler_behind_a_local_endpoint(self):
+        import handler
+
+        endpoint = serve(handler.handler, port=int(GPU_ENDPOINT_PORT))
+        try:
+            job_id = api("POST", "/api/jobs", {"kind": "video.render", "dispatch": "push", "input": {"scene": "push"}})["job"]["id"]
+            deadline = time.monotonic() + 60
+            while api("GET", f"/api/jobs/{job_id}")["job"]["status"] != "completed":
+                self.assertLess(time.monotonic(), deadline, "the pushed job did not complete within 60 s")
+                time.sleep(0.2)
+            self.assertEqual(list(endpoint.results.values()), [{"status": "completed"}])
+            job = api("GET", f"/api/jobs/{job_id}")["job"]
+            with urllib.request.urlopen(job["download"]["url"], timeout=30) as res:
+                self.assertEqual(res.read(), b'a video of {"scene": "push"}\n')
+        finally:
+            endpoint.close()
 
     def test_a_canceled_job_raises_job_canceled_at_the_next_report(self):
         created = api("POST", "/api/jobs", {"kind": "video.render"})
