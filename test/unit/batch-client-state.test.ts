@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { BatchMember, BatchServerMessage, BatchView } from "../../workers/protocol";
-import { applyBatchMessage, INITIAL_BATCH_STATE, resumeBatchSeq } from "../../web/src/client/batch-state";
+import { applyBatchMessage, INITIAL_BATCH_STATE, resumeBatchSeq } from "../../packages/client/src/batch-state";
 
 const AT = "2030-01-01T00:00:00.000Z";
 

@@ -5,8 +5,9 @@
  * row per member linking to its job page.
  */
 import { useEffect, useState } from "react";
-import type { BatchResponse } from "../../../workers/protocol";
-import { useExportBatch, type BatchMember, type BatchView, type JobStatus } from "../client";
+import type { BatchMember, BatchView, JobStatus } from "@export-tracker/client";
+import { useExportBatch } from "@export-tracker/client/react";
+import type { BatchResponse } from "@export-tracker/protocol";
 import { cancelBatch, getBatch, retryBatch } from "./api";
 import { viewerToken } from "./auth";
 import { formatDateTime, formatDuration, formatPercent, shortId } from "./format";
