@@ -5,13 +5,21 @@
  */
 import { z } from "zod";
 import {
+  BatchActionResponse,
+  BatchQuery,
+  BatchResponse,
+  BatchServerMessage,
   CallbackAnswer,
   CallbackCredentials,
   CancelJobBody,
   CompleteReport,
+  CreateBatchBody,
+  CreateBatchResponse,
   CreateJobBody,
   CreateJobResponse,
   ErrorReport,
+  EventLogQuery,
+  EventLogResponse,
   FeedMessage,
   JobResponse,
   LeaseRequest,
@@ -21,6 +29,7 @@ import {
   OutputQuery,
   ProgressReport,
   ServerMessage,
+  SessionResponse,
   StatsResponse,
   ViewerTokenBody,
   ViewerTokenResponse,
@@ -38,7 +47,7 @@ export interface Answer {
 }
 
 export interface Operation {
-  method: "get" | "post" | "put";
+  method: "get" | "post" | "put" | "delete";
   /** OpenAPI form: `{id}` for Hono's `:id`. */
   path: string;
   tag: string;
@@ -71,9 +80,23 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "post", path: "/api/viewer-tokens", tag: "Viewer tokens", summary: "Mint a read-only token for a browser",
-    description: "With `job_id` the token reads that job only; without it, all of the owner's jobs and the owner feed.",
+    description: "With `job_id` the token reads that job only; with `batch_id`, that batch, its socket and its member jobs; without either, all of the owner's jobs and the owner feed.",
     security: ["apiKey"], body: { schema: ViewerTokenBody },
     responses: { 200: { description: "The token and when it expires", schema: ["ViewerTokenResponse", ViewerTokenResponse] } },
+  },
+  {
+    method: "post", path: "/api/session", tag: "Console sign-in", summary: "Sign the console in with a client key (sets the session cookie)", security: [],
+    body: { schema: z.object({ api_key: z.string().min(1).max(200) }) },
+    responses: { 201: { description: "Who is signed in, until when", schema: ["SessionResponse", SessionResponse] } },
+  },
+  {
+    method: "get", path: "/api/session", tag: "Console sign-in", summary: "The cookie's session", security: [],
+    responses: { 200: { description: "Who is signed in, until when", schema: ["SessionResponse", SessionResponse] } },
+  },
+  { method: "delete", path: "/api/session", tag: "Console sign-in", summary: "Sign out (clears the cookie)", security: [], responses: { 204: { description: "Signed out" } } },
+  {
+    method: "get", path: "/api/session/dev-key", tag: "Console sign-in", summary: "The local dev key (DEMO_MODE on a loopback host only; 404 elsewhere)", security: [],
+    responses: { 200: { description: "`{api_key}`" } },
   },
   {
     method: "post", path: "/api/jobs", tag: "Jobs", summary: "Create a job", security: ["apiKey"],
@@ -88,6 +111,10 @@ export const OPERATIONS: Operation[] = [
   {
     method: "get", path: jobId, tag: "Jobs", summary: "Read a job", security: reader,
     responses: { 200: { description: "The job with its input and a fresh download link when completed", schema: ["JobResponse", JobResponse] } },
+  },
+  {
+    method: "get", path: `${jobId}/events`, tag: "Jobs", summary: "The job's stored event log, oldest first", security: reader, query: EventLogQuery,
+    responses: { 200: { description: "A page of events; ask again with `since=next_since` until it is null", schema: ["EventLogResponse", EventLogResponse] } },
   },
   {
     method: "get", path: `${jobId}/callback`, tag: "Jobs", summary: "The current attempt's callback credentials", security: ["apiKey"],
@@ -114,6 +141,30 @@ export const OPERATIONS: Operation[] = [
   {
     method: "get", path: "/api/feed/ws", tag: "Live", summary: "Follow all of the owner's jobs over a WebSocket", security: ["viewerToken"], query: SocketQuery,
     responses: { 101: { description: "Switching protocols; the messages are FeedMessage (`feed:job`: a list row)", schema: ["FeedMessage", FeedMessage] } },
+  },
+  {
+    method: "post", path: "/api/batches", tag: "Batches", summary: "Create up to 500 jobs at once as one batch", security: ["apiKey"],
+    description: "All or nothing: an invalid item makes the whole request 400 naming its index, and nothing is created. Counts as one request against the creation limit's burst plus one per job against its per-minute budget.",
+    headers: [{ name: "Idempotency-Key", description: "1-255 visible ASCII characters: the same key and body always answer the same batch and jobs." }],
+    body: { schema: CreateBatchBody },
+    responses: { 201: { description: "The batch and its jobs in the order given, each as POST /api/jobs answers it", schema: ["CreateBatchResponse", CreateBatchResponse] } },
+  },
+  {
+    method: "get", path: "/api/batches/{id}", tag: "Batches", summary: "Read a batch: the aggregate and a page of its members", security: reader, query: BatchQuery,
+    responses: { 200: { description: "The batch, its members in order, and `next_cursor`", schema: ["BatchResponse", BatchResponse] } },
+  },
+  {
+    method: "post", path: "/api/batches/{id}/cancel", tag: "Batches", summary: "Cancel every unfinished member", security: ["apiKey"], body: { schema: CancelJobBody, optional: true },
+    responses: { 200: { description: "The batch after it, and how many members were canceled", schema: ["BatchActionResponse", BatchActionResponse] } },
+  },
+  {
+    method: "post", path: "/api/batches/{id}/retry", tag: "Batches", summary: "Retry every failed member", security: ["apiKey"],
+    responses: { 200: { description: "The batch after it, and how many members were retried", schema: ["BatchActionResponse", BatchActionResponse] } },
+  },
+  {
+    method: "get", path: "/api/batches/{id}/ws", tag: "Live", summary: "Follow a batch over a WebSocket", security: reader, query: SocketQuery,
+    description: "A snapshot (`batch:snapshot`, the batch and every member) first, then `batch:job`, `batch:progress`, `batch:completed` and `batch:finished`, each with the batch's own `seq` and the whole aggregate. Send `{\"type\":\"batch:sync\",\"since\":N}` to resume; `ping` is answered `pong`.",
+    responses: { 101: { description: "Switching protocols; the messages are BatchServerMessage", schema: ["BatchServerMessage", BatchServerMessage] } },
   },
   {
     method: "post", path: `${callbacks}/progress`, tag: "Callbacks", summary: "Report progress", security: ["callbackToken"],
