@@ -8,7 +8,8 @@
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
-export const BUDGET = { vanillaBytes: 12 * 1024, reactExtraBytes: 2 * 1024 };
+// 13 KB since batches (subscribeToBatch and its messages, about 0.5 KB; an app that imports only subscribeToJob does not carry them).
+export const BUDGET = { vanillaBytes: 13 * 1024, reactExtraBytes: 2 * 1024 };
 
 async function gzippedBytes(source: string, resolveDir: string): Promise<number> {
   const result = await build({

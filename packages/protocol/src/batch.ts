@@ -1,12 +1,11 @@
 /**
- * Batches: many jobs created in one call (POST /api/batches) and followed as
- * one: the aggregate, its members, and the batch socket's messages
- * (GET /api/batches/:id/ws).
+ * Batches as every party sees them: the aggregate, its members, and the
+ * batch socket's messages (GET /api/batches/:id/ws). The request and answer
+ * bodies of the batch routes are in batch-api.ts, so a browser bundle that
+ * only follows a batch does not carry the job-creation schemas.
  */
 import * as z from "zod/mini";
-import { CreateJobBody, CreateJobResponse } from "./client-api";
 import { JobStatus } from "./job";
-import { JsonValue } from "./job-input";
 
 /** How many jobs one POST /api/batches may create. */
 export const MAX_BATCH_JOBS = 500;
@@ -44,8 +43,11 @@ export const BatchView = z.object({
   }),
   /** The earliest failure among the members failed now. */
   first_error: z.nullable(z.object({ job_id: z.string(), message: z.string(), at: z.string() })),
-  /** The JSON value the batch was created with, null when none. */
-  metadata: z.nullable(JsonValue),
+  /**
+   * The JSON value the batch was created with (CreateBatchBody validates it),
+   * null when none. Not re-validated here, to keep job-input out of browser bundles.
+   */
+  metadata: z.unknown(),
   created_at: z.string(),
   updated_at: z.string(),
   /** When the batch last finished (completed or finished); null while running. */
@@ -74,46 +76,6 @@ export const BatchMember = z.object({
   finished_at: z.nullable(z.string()),
 });
 export type BatchMember = z.infer<typeof BatchMember>;
-
-/** POST /api/batches: every item is a POST /api/jobs body. */
-export const CreateBatchBody = z.object({
-  jobs: z.array(CreateJobBody).check(z.minLength(1), z.maxLength(MAX_BATCH_JOBS)),
-  metadata: z.optional(JsonValue),
-});
-export type CreateBatchBody = z.infer<typeof CreateBatchBody>;
-export type CreateBatchRequest = z.input<typeof CreateBatchBody>;
-
-export const BatchLinks = z.object({ self: z.string(), ws: z.string() });
-
-export const CreateBatchResponse = z.object({
-  batch: BatchView,
-  links: BatchLinks,
-  /** In the order given, each as POST /api/jobs answers it. */
-  jobs: z.array(CreateJobResponse),
-});
-export type CreateBatchResponse = z.infer<typeof CreateBatchResponse>;
-
-/** GET /api/batches/:id?limit=&cursor=: members are paged in their index order. */
-export const BatchQuery = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_BATCH_JOBS)), 100),
-  cursor: z.optional(z.string().check(z.regex(/^\d{1,4}$/, "cursor is one this API returned"))),
-});
-
-export const BatchResponse = z.object({
-  batch: BatchView,
-  links: BatchLinks,
-  jobs: z.array(BatchMember),
-  next_cursor: z.nullable(z.string()),
-});
-export type BatchResponse = z.infer<typeof BatchResponse>;
-
-/** POST /api/batches/:id/cancel and /retry: the batch after it, and how many members were asked. */
-export const BatchActionResponse = z.object({
-  batch: BatchView,
-  /** Members the action reached (cancel: unfinished ones; retry: failed ones). */
-  affected: z.int(),
-});
-export type BatchActionResponse = z.infer<typeof BatchActionResponse>;
 
 /** Every batch event carries the aggregate as it left it. */
 const batchEventBase = { batch_id: z.string(), seq: z.int(), at: z.string(), batch: BatchView };

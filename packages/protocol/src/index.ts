@@ -13,5 +13,6 @@ export * from "./callbacks";
 export * from "./lease";
 export * from "./messages";
 export * from "./batch";
+export * from "./batch-api";
 export * from "./errors";
 export * from "./http-retry";
