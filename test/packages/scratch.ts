@@ -51,6 +51,7 @@ export async function createScratchApp(): Promise<string> {
   cpSync(join(import.meta.dirname, "scratch-app"), app, { recursive: true });
   cpSync(join(ROOT, "examples/react/export-progress.tsx"), join(app, "src/export-progress.tsx"));
   cpSync(join(ROOT, "examples/vanilla/watch-export.ts"), join(app, "src/watch-export.ts"));
+  cpSync(join(ROOT, "examples/react/batch-progress.tsx"), join(app, "src/batch-progress.tsx"));
   cpSync(join(ROOT, "examples/backend/server.ts"), join(app, "server.ts"));
   cpSync(join(ROOT, "examples/worker/worker.ts"), join(app, "worker.ts"));
   await sh(app, "npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel", "error"]);
