@@ -15,6 +15,7 @@ import { healthRoutes } from "./routes/health";
 import { socketRoutes } from "./routes/job-socket";
 import { jobRoutes } from "./routes/jobs";
 import { viewerTokenRoutes } from "./routes/viewer-tokens";
+import { jobDeliveryRoutes, webhookRoutes } from "./routes/webhooks";
 import { workerRoutes } from "./routes/worker";
 
 export const app = new Hono<AppEnv>()
@@ -25,7 +26,7 @@ export const app = new Hono<AppEnv>()
     cors({
       origin: (origin) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
       allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
-      allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       exposeHeaders: ["Location", "Retry-After", "Idempotent-Replayed"],
       maxAge: 600,
     })(c, next),
@@ -36,6 +37,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/jobs", callbackRoutes)
   .route("/api/jobs", socketRoutes)
   .route("/api/jobs", downloadRoutes)
+  .route("/api/jobs", jobDeliveryRoutes)
+  .route("/api/webhooks", webhookRoutes)
   .route("/api/worker", workerRoutes)
   .route("/api/feed", feedSocketRoutes)
   .route("/api/demo", demoRoutes);
