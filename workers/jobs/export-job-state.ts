@@ -26,6 +26,8 @@ import { downloadLinkFor } from "./links";
 import { mirrorDueAt, shouldWriteNow, writeFailed, writeStarted, writeSucceeded } from "./mirror-policy";
 import { nextJobDeadline } from "./timers";
 import { transition, type EventDraft, type JobCommand, type Refusal } from "./transition";
+import { handOverEvents, handoverDueAt } from "../webhooks/handover";
+import { readWebhookConfig } from "../webhooks/webhook-config";
 
 export type NotFound = { status: 404; code: "job_not_found"; message: string };
 
@@ -191,6 +193,8 @@ export class ExportJobState extends DurableObject<Env> {
     if (!stored) return;
     const now = Date.now();
     await retryDueNotice(this.ctx.storage, this.env, stored.job, now);
+    const webhooksDue = await handoverDueAt(this.ctx.storage);
+    if (webhooksDue !== null && webhooksDue <= now) await this.handOverToWebhooks(stored.seq, now);
     const result = transition(stored.job, { type: "tick" }, now, { retryBackoffMs: this.config.retryBackoffMs });
     if (result.ok && result.job !== stored.job) {
       await this.save(result.job, result.events, now);
@@ -215,8 +219,24 @@ export class ExportJobState extends DurableObject<Env> {
       await this.syncMirror(urgent, now);
       const job = this.store.load()?.job;
       if (job && needsDispatchNotice(job, events)) await noticeDispatch(this.ctx.storage, this.env, job, now);
+      await this.handOverToWebhooks(events[0]!.seq - 1, now);
     }
     await this.scheduleAlarm();
+  }
+
+  /** Hands the committed events to the webhook queue; a failed send is retried from the alarm. */
+  private async handOverToWebhooks(startAfter: number, now: number): Promise<void> {
+    const stored = this.store.load();
+    if (!stored) return;
+    await handOverEvents({
+      storage: this.ctx.storage,
+      queue: this.env.WEBHOOK_QUEUE,
+      job: stored.job,
+      eventsAfter: (seq) => this.store.eventsAfter(seq),
+      startAfter,
+      progressIntervalMs: readWebhookConfig(this.env).progressIntervalMs,
+      now,
+    });
   }
 
   /** Sends a client what it missed since `since`, or a snapshot when that is no longer in the log. */
@@ -286,6 +306,7 @@ export class ExportJobState extends DurableObject<Env> {
       nextJobDeadline(stored.job),
       mirrorDueAt(this.store.mirror(), stored.seq, this.config.mirrorIntervalMs),
       await pendingNoticeAt(this.ctx.storage),
+      await handoverDueAt(this.ctx.storage),
     ].filter((t): t is number => t !== null);
     const at = times.length > 0 ? Math.min(...times) : null;
     const current = await this.ctx.storage.getAlarm();

@@ -130,6 +130,14 @@ export class JobStore {
       .map((r) => JSON.parse(r.message) as JobEvent);
   }
 
+  /** The logged events after `seq`, oldest first: as many as the log still holds. */
+  eventsAfter(seq: number): JobEvent[] {
+    return this.sql
+      .exec<{ message: string }>("SELECT message FROM events WHERE seq > ? ORDER BY seq", seq)
+      .toArray()
+      .map((r) => JSON.parse(r.message) as JobEvent);
+  }
+
   mirror(): MirrorState {
     const row = this.sql.exec<{ state: string }>("SELECT state FROM mirror WHERE id = 1").toArray()[0];
     return row ? (JSON.parse(row.state) as MirrorState) : INITIAL_MIRROR;
