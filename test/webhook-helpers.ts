@@ -33,7 +33,7 @@ export interface Received {
   url: string;
   headers: Record<string, string>;
   body: string;
-  redirect: RequestRedirect;
+  redirect: Request["redirect"];
 }
 
 type Answer = (signal: AbortSignal | undefined) => Promise<Response>;
