@@ -43,7 +43,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const watch = spawn(VITE[0], [...VITE.slice(1), "--watch"], { stdio: "inherit" });
 
 // DEMO_MODE mounts /api/demo, the stand-in customer backend the pages use (never set in wrangler.toml).
-const dev = spawn("wrangler", ["dev", "--var", "DEMO_MODE:true", ...wranglerArgs], { stdio: "inherit" });
+const dev = spawn("wrangler", ["dev", "--var", "DEMO_MODE:true", "--var", "ALLOW_LOOPBACK_WEBHOOKS:true", ...wranglerArgs], { stdio: "inherit" });
 const children = [watch, dev];
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
