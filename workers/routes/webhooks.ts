@@ -94,9 +94,12 @@ export const webhookRoutes = new Hono<AppEnv>()
       if (!endpoint.enabled) throw new ApiError(409, "webhook_disabled", "the delivery's webhook is disabled; enable it first");
     }
     const message: AttemptMessage = { kind: "attempt", delivery_id: id, attempt: delivery.attempts + 1, trigger: "redeliver" };
-    await setDeliveryStatus(c.env.DB, id, { status: "pending", nextAttemptAt: Date.now() });
+    const pending = { status: "pending", nextAttemptAt: Date.now() } as const;
+    await setDeliveryStatus(c.env.DB, id, pending);
     await c.env.WEBHOOK_QUEUE.send(message);
-    return c.json({ delivery: toDelivery({ ...delivery, status: "pending" }, []), attempt: message.attempt }, 202);
+    // The answer says what was queued; the attempt's outcome shows in the delivery log.
+    const { attempts: _log, ...queued } = toDelivery({ ...delivery, ...pending }, []);
+    return c.json({ delivery: queued, attempt: message.attempt }, 202);
   })
 
   .get("/:id", async (c) => {

@@ -1,0 +1,75 @@
+/**
+ * The job object's handover to the webhook queue, on a real object's
+ * storage with a stand-in queue: a failed send is kept for the alarm and
+ * made again, a held progress is due at the end of its interval, and the
+ * daily cron drops nothing newer than 30 days.
+ */
+import { createExecutionContext, createScheduledController, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../workers/index";
+import type { JobState } from "../../workers/jobs/job";
+import type { JobEvent } from "../../workers/protocol";
+import { handOverEvents, handoverDueAt, HANDOVER_RETRY_MS } from "../../workers/webhooks/handover";
+import type { JobEventMessage } from "../../workers/webhooks/messages";
+import { callback, createJob, eventLog, jobStub } from "../helpers";
+
+/** A queue that records what it is sent, or refuses while `down`. */
+function standInQueue() {
+  const sent: JobEventMessage[] = [];
+  const queue = {
+    down: true,
+    sent,
+    async sendBatch(batch: Iterable<MessageSendRequest<JobEventMessage>>) {
+      if (queue.down) throw new Error("queue unavailable");
+      for (const m of batch) sent.push(m.body);
+    },
+  };
+  return queue;
+}
+
+describe("handover to the webhook queue", () => {
+  it("keeps events a failed send did not hand over and hands them over from the alarm's next turn", async () => {
+    const created = await createJob();
+    await callback(created, "progress", { percent: 10 });
+    const events = (await eventLog(created.job.id)) as JobEvent[];
+    const queue = standInQueue();
+    await runInDurableObject(jobStub(created.job.id), async (_instance, state) => {
+      const storage = state.storage;
+      await storage.delete("webhook_handover");
+      const job = JSON.parse(state.storage.sql.exec<{ state: string }>("SELECT state FROM job").one().state) as JobState;
+      const input = {
+        storage,
+        queue: queue as unknown as Queue,
+        job,
+        eventsAfter: (seq: number) => events.filter((e) => e.seq > seq),
+        startAfter: 0,
+        progressIntervalMs: 60_000,
+        now: 1_000_000,
+      };
+      await handOverEvents(input);
+      expect(queue.sent).toEqual([]);
+      expect(await handoverDueAt(storage)).toBe(1_000_000 + HANDOVER_RETRY_MS);
+
+      queue.down = false;
+      await handOverEvents({ ...input, now: 1_000_000 + HANDOVER_RETRY_MS });
+      expect(queue.sent.map((m) => [m.event.type, m.event.seq])).toEqual([["job.created", 1], ["job.started", 2], ["job.progress", 3]]);
+      expect(queue.sent[0]!.event.job.input).toEqual({ frames: 10 });
+      expect(await handoverDueAt(storage)).toBeNull();
+    });
+  });
+
+  it("hands a job's new events to the real queue after each commit, with nothing left due", async () => {
+    const created = await createJob();
+    await callback(created, "complete");
+    const due = await runInDurableObject(jobStub(created.job.id), (_instance, state) => handoverDueAt(state.storage));
+    expect(due).toBeNull();
+  });
+});
+
+describe("the daily cron", () => {
+  it("runs the log retention without failing", async () => {
+    const controller = createScheduledController({ scheduledTime: Date.now(), cron: "17 3 * * *" });
+    await expect(worker.scheduled!(controller, env, createExecutionContext())).resolves.toBeUndefined();
+  });
+});
