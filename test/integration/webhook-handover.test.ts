@@ -4,7 +4,7 @@
  * made again, a held progress is due at the end of its interval, and the
  * daily cron drops nothing newer than 30 days.
  */
-import { createExecutionContext, createScheduledController, runInDurableObject } from "cloudflare:test";
+import { createScheduledController, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
@@ -70,6 +70,6 @@ describe("handover to the webhook queue", () => {
 describe("the daily cron", () => {
   it("runs the log retention without failing", async () => {
     const controller = createScheduledController({ scheduledTime: Date.now(), cron: "17 3 * * *" });
-    await expect(worker.scheduled!(controller, env, createExecutionContext())).resolves.toBeUndefined();
+    await expect(worker.scheduled(controller, env)).resolves.toBeUndefined();
   });
 });
