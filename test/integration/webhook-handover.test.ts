@@ -1,8 +1,7 @@
 /**
  * The job object's handover to the webhook queue, on a real object's
  * storage with a stand-in queue: a failed send is kept for the alarm and
- * made again, a held progress is due at the end of its interval, and the
- * daily cron drops nothing newer than 30 days.
+ * made again; and the daily cron drops deliveries older than 30 days.
  */
 import { createScheduledController, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -12,7 +11,11 @@ import type { JobState } from "../../workers/jobs/job";
 import type { JobEvent } from "../../workers/protocol";
 import { handOverEvents, handoverDueAt, HANDOVER_RETRY_MS } from "../../workers/webhooks/handover";
 import type { JobEventMessage } from "../../workers/webhooks/messages";
+import { findDelivery } from "../../workers/db/webhook-deliveries";
+import { processWebhookMessage } from "../../workers/webhooks/consumer";
+import type { AttemptMessage } from "../../workers/webhooks/messages";
 import { callback, createJob, eventLog, jobStub } from "../helpers";
+import { createWebhook, jobEventMessage, newOwner, testDeps } from "../webhook-helpers";
 
 /** A queue that records what it is sent, or refuses while `down`. */
 function standInQueue() {
@@ -68,8 +71,14 @@ describe("handover to the webhook queue", () => {
 });
 
 describe("the daily cron", () => {
-  it("runs the log retention without failing", async () => {
-    const controller = createScheduledController({ scheduledTime: Date.now(), cron: "17 3 * * *" });
-    await expect(worker.scheduled(controller, env)).resolves.toBeUndefined();
+  it("drops deliveries made more than 30 days ago", async () => {
+    const owner = await newOwner();
+    await createWebhook(owner.auth, { url: "https://cron.receiver.test/" });
+    const { deps } = testDeps(Date.now() - 31 * 24 * 3600_000);
+    const [attempt] = (await processWebhookMessage(deps, jobEventMessage(owner.owner, "job.created", 1))).enqueue;
+    const id = (attempt!.message as AttemptMessage).delivery_id;
+    expect(await findDelivery(env.DB, id)).toBeDefined();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 3 * * *" }), env);
+    expect(await findDelivery(env.DB, id)).toBeUndefined();
   });
 });
