@@ -166,4 +166,17 @@ describe("redelivery", { timeout: 15_000 }, () => {
     );
     expect(receiver.to("again.receiver.test").map((r) => r.headers["webhook-id"])).toEqual([deliveryId, deliveryId]);
   });
+
+  it("is refused while the delivery is still being retried", async () => {
+    const owner = await newOwner();
+    await createWebhook(owner.auth, { url: "https://busy.receiver.test/" });
+    receiver.answerWith("busy.receiver.test", async () => new Response("no", { status: 500 }));
+    const { deps } = testDeps();
+    const [first] = (await processWebhookMessage(deps, jobEventMessage(owner.owner, "job.created", 1))).enqueue;
+    const deliveryId = (first!.message as AttemptMessage).delivery_id;
+    expect((await processWebhookMessage(deps, first!.message)).enqueue).toHaveLength(1); // a retry is scheduled
+    const res = await postJson(`/api/webhooks/deliveries/${deliveryId}/redeliver`, {}, owner.auth);
+    expect(res.status).toBe(409);
+    expect((await res.json<{ error: { code: string } }>()).error.code).toBe("delivery_in_progress");
+  });
 });

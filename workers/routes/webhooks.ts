@@ -88,6 +88,10 @@ export const webhookRoutes = new Hono<AppEnv>()
     const id = c.req.param("id");
     const delivery = DELIVERY_ID.test(id) ? await ownedDelivery(c.env.DB, c.var.owner, id) : undefined;
     if (!delivery) throw deliveryNotFound();
+    if (delivery.status === "pending" || (delivery.status === "failed" && delivery.nextAttemptAt !== null)) {
+      const next = delivery.nextAttemptAt === null ? "now" : new Date(delivery.nextAttemptAt).toISOString();
+      throw new ApiError(409, "delivery_in_progress", `the delivery is still being tried (next attempt: ${next})`);
+    }
     if (delivery.endpointId !== null) {
       const endpoint = await findEndpoint(c.env.DB, c.var.owner, delivery.endpointId);
       if (!endpoint) throw new ApiError(409, "webhook_deleted", "the delivery's webhook was deleted");
