@@ -3,7 +3,7 @@
  * storage with a stand-in queue: a failed send is kept for the alarm and
  * made again; and the daily cron drops deliveries older than 30 days.
  */
-import { createScheduledController, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
@@ -80,5 +80,20 @@ describe("the daily cron", () => {
     expect(await findDelivery(env.DB, id)).toBeDefined();
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 3 * * *" }), env);
     expect(await findDelivery(env.DB, id)).toBeUndefined();
+  });
+});
+
+describe("the webhook queue's consumer", () => {
+  it("acks a job event it fanned out and retries a malformed message (which the queue then dead-letters)", async () => {
+    const owner = await newOwner();
+    const batch = createMessageBatch("export-webhooks", [
+      { id: "m1", timestamp: new Date(), attempts: 1, body: jobEventMessage(owner.owner, "job.created", 1) },
+      { id: "m2", timestamp: new Date(), attempts: 1, body: { kind: "nonsense" } as unknown as JobEventMessage },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual(["m1"]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m2"]);
   });
 });

@@ -97,7 +97,13 @@ export const webhookRoutes = new Hono<AppEnv>()
       if (!endpoint) throw new ApiError(409, "webhook_deleted", "the delivery's webhook was deleted");
       if (!endpoint.enabled) throw new ApiError(409, "webhook_disabled", "the delivery's webhook is disabled; enable it first");
     }
-    const message: AttemptMessage = { kind: "attempt", delivery_id: id, attempt: delivery.attempts + 1, trigger: "redeliver" };
+    const message: AttemptMessage = {
+      kind: "attempt",
+      delivery_id: id,
+      attempt: delivery.attempts + 1,
+      trigger: "redeliver",
+      receiver: delivery.endpointId ?? `job:${delivery.jobId}`,
+    };
     const pending = { status: "pending", nextAttemptAt: Date.now() } as const;
     await setDeliveryStatus(c.env.DB, id, pending);
     await c.env.WEBHOOK_QUEUE.send(message);

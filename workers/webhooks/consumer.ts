@@ -52,16 +52,33 @@ async function apply(env: Env, effects: Effects): Promise<void> {
   for (const message of effects.deadLetter) await env.WEBHOOK_DEAD_LETTERS.send(message);
 }
 
+/** Messages of one receiver (attempts) or one job (job events) are handled in order; different ones at once. */
+function orderKey(body: unknown): string {
+  const message = WebhookMessage.safeParse(body);
+  if (!message.success) return "malformed";
+  return message.data.kind === "attempt" ? `r:${message.data.receiver ?? message.data.delivery_id}` : `j:${message.data.event.job.id}`;
+}
+
+/** The webhook queue's consumer: a slow receiver (up to the timeout per attempt) holds up only its own messages. */
 export async function consumeWebhookBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const lanes = new Map<string, Message<unknown>[]>();
   for (const message of batch.messages) {
-    try {
-      await apply(env, await processWebhookMessage(productionDeps(env), message.body));
-      message.ack();
-    } catch (err) {
-      log.error("webhook.message_failed", { message_id: message.id, tries: message.attempts, error: err });
-      message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
-    }
+    const key = orderKey(message.body);
+    lanes.set(key, [...(lanes.get(key) ?? []), message]);
   }
+  await Promise.all(
+    [...lanes.values()].map(async (messages) => {
+      for (const message of messages) {
+        try {
+          await apply(env, await processWebhookMessage(productionDeps(env), message.body));
+          message.ack();
+        } catch (err) {
+          log.error("webhook.message_failed", { message_id: message.id, tries: message.attempts, error: err });
+          message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+        }
+      }
+    }),
+  );
 }
 
 export async function consumeWebhookDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {

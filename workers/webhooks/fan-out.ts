@@ -59,6 +59,8 @@ export async function fanOut(env: Env, message: JobEventMessage, now: number): P
     });
   }
   await insertDeliveries(env.DB, rows);
-  const fresh = await unattempted(env.DB, rows.map((r) => r.id));
-  return fresh.map((id) => ({ kind: "attempt", delivery_id: id, attempt: 1, trigger: "schedule" }));
+  const fresh = new Set(await unattempted(env.DB, rows.map((r) => r.id)));
+  return rows
+    .filter((r) => fresh.has(r.id))
+    .map((r) => ({ kind: "attempt", delivery_id: r.id, attempt: 1, trigger: "schedule", receiver: r.endpointId ?? `job:${r.jobId}` }));
 }

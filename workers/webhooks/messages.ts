@@ -24,6 +24,8 @@ export const AttemptMessage = z.object({
   /** The attempt this message makes; a repeat of one already made is dropped. */
   attempt: z.number().int().min(1),
   trigger: z.enum(["schedule", "redeliver"]),
+  /** Who receives it (an endpoint id, or "job:<id>" for a job's own webhook): a batch tries each receiver's messages in order. */
+  receiver: z.string().optional(),
 });
 export type AttemptMessage = z.infer<typeof AttemptMessage>;
 
