@@ -104,6 +104,19 @@ describe("webhook delivery", { timeout: 15_000 }, () => {
     expect(new Set(receiver.to("flaky.receiver.test").map((r) => r.headers["webhook-id"]))).toEqual(new Set([first.delivery_id]));
   });
 
+  it("logs the first 1 KiB of the answer, its status and latency", async () => {
+    const { owner, hook, deps, first } = await oneDelivery("chatty.receiver.test");
+    receiver.answerWith("chatty.receiver.test", status(202, "x".repeat(5000)));
+    await processWebhookMessage(deps, first);
+    const [delivery] = await deliveriesOf(owner.auth, hook.webhook.id);
+    expect(delivery!.status).toBe("delivered");
+    const [attempt] = delivery!.attempts;
+    expect(attempt!.status_code).toBe(202);
+    expect(attempt!.response_body).toBe("x".repeat(1024));
+    expect(attempt!.latency_ms).toBeGreaterThanOrEqual(0);
+    expect(attempt!.error).toBeNull();
+  });
+
   it("does not follow a redirect: it is a failure that names the Location", async () => {
     const { owner, hook, deps, first } = await oneDelivery("moved.receiver.test");
     receiver.answerWith("moved.receiver.test", status(301, "", { location: "https://elsewhere.example/hooks" }));
