@@ -53,5 +53,7 @@ CREATE INDEX `webhook_endpoints_owner` ON `webhook_endpoints` (`owner`,`created_
 CREATE TABLE `webhook_job_secrets` (
 	`owner` text PRIMARY KEY NOT NULL,
 	`secret` text NOT NULL,
+	`previous_secret` text,
+	`previous_secret_expires_at` integer,
 	`created_at` integer NOT NULL
 );

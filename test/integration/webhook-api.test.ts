@@ -103,6 +103,20 @@ describe("webhook endpoints", () => {
   });
 });
 
+describe("the job-webhook secret", () => {
+  it("rotates with the old secret signing beside the new one for 24 hours", async () => {
+    const owner = await newOwner();
+    const before = await (await api("/api/webhooks/job-secret", { headers: owner.auth })).json<{ secret: string }>();
+    const res = await postJson("/api/webhooks/job-secret/rotate", {}, owner.auth);
+    expect(res.status).toBe(200);
+    const after = await res.json<{ secret: string; previous_secret_expires_at: string }>();
+    expect(after.secret).not.toBe(before.secret);
+    expect(Date.parse(after.previous_secret_expires_at) - Date.now()).toBeGreaterThan(23 * 3600_000);
+    const shown = await (await api("/api/webhooks/job-secret", { headers: owner.auth })).json<{ secret: string }>();
+    expect(shown.secret).toBe(after.secret);
+  });
+});
+
 describe("another owner's webhooks", () => {
   it("look exactly like missing ones on every route", async () => {
     const mine = await newOwner();

@@ -6,7 +6,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { WebhookEndpoint, WebhookEventType } from "../protocol";
 import { database } from "./jobs";
-import { webhookEndpoints, webhookJobSecrets, type WebhookEndpointRow } from "./webhook-schema";
+import { webhookEndpoints, webhookJobSecrets, type WebhookEndpointRow, type WebhookJobSecretRow } from "./webhook-schema";
 
 export async function insertEndpoint(d1: D1Database, row: WebhookEndpointRow): Promise<void> {
   await database(d1).insert(webhookEndpoints).values(row);
@@ -62,11 +62,29 @@ export async function deleteEndpoint(d1: D1Database, owner: string, id: string):
 }
 
 /** The owner's job-webhook secret, made on first use (`fresh` is used only if there is none yet). */
-export async function jobWebhookSecret(d1: D1Database, owner: string, fresh: string, now: number): Promise<string> {
+export async function jobWebhookSecret(d1: D1Database, owner: string, fresh: string, now: number): Promise<WebhookJobSecretRow> {
   const db = database(d1);
-  await db.insert(webhookJobSecrets).values({ owner, secret: fresh, createdAt: now }).onConflictDoNothing();
-  const row = await db.select().from(webhookJobSecrets).where(eq(webhookJobSecrets.owner, owner)).get();
-  return row!.secret;
+  const row = { owner, secret: fresh, previousSecret: null, previousSecretExpiresAt: null, createdAt: now };
+  await db.insert(webhookJobSecrets).values(row).onConflictDoNothing();
+  return (await db.select().from(webhookJobSecrets).where(eq(webhookJobSecrets.owner, owner)).get())!;
+}
+
+/** Replaces the owner's job-webhook secret; the old one keeps signing until `overlapUntil`. */
+export async function rotateJobWebhookSecret(
+  d1: D1Database,
+  owner: string,
+  fresh: string,
+  now: number,
+  overlapUntil: number,
+): Promise<WebhookJobSecretRow> {
+  const current = await jobWebhookSecret(d1, owner, fresh, now);
+  if (current.secret === fresh) return current; // just made: nothing to overlap with
+  const rows = await database(d1)
+    .update(webhookJobSecrets)
+    .set({ secret: fresh, previousSecret: current.secret, previousSecretExpiresAt: overlapUntil })
+    .where(eq(webhookJobSecrets.owner, owner))
+    .returning();
+  return rows[0]!;
 }
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

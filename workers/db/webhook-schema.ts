@@ -36,8 +36,12 @@ export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export const webhookJobSecrets = sqliteTable("webhook_job_secrets", {
   owner: text("owner").primaryKey(),
   secret: text("secret").notNull(),
+  /** As on endpoints: the secret before the last rotation, signing beside the new one until it expires. */
+  previousSecret: text("previous_secret"),
+  previousSecretExpiresAt: integer("previous_secret_expires_at"),
   createdAt: integer("created_at").notNull(),
 });
+export type WebhookJobSecretRow = typeof webhookJobSecrets.$inferSelect;
 
 export const webhookDeliveries = sqliteTable(
   "webhook_deliveries",

@@ -15,10 +15,11 @@ import {
   insertEndpoint,
   jobWebhookSecret,
   listEndpoints,
+  rotateJobWebhookSecret,
   toWebhookEndpoint,
   updateEndpoint,
 } from "../db/webhook-endpoints";
-import type { WebhookEndpointRow } from "../db/webhook-schema";
+import type { WebhookEndpointRow, WebhookJobSecretRow } from "../db/webhook-schema";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
@@ -36,6 +37,13 @@ const LogQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).defau
 
 const webhookNotFound = () => new ApiError(404, "webhook_not_found", "no such webhook");
 const deliveryNotFound = () => new ApiError(404, "delivery_not_found", "no such delivery");
+
+/** The job-webhook secret as its owner sees it. */
+const toJobSecret = (row: WebhookJobSecretRow, now: number) => ({
+  secret: row.secret,
+  previous_secret_expires_at:
+    row.previousSecretExpiresAt !== null && row.previousSecretExpiresAt > now ? new Date(row.previousSecretExpiresAt).toISOString() : null,
+});
 
 const newEndpointId = () => `wh_${crypto.randomUUID().replaceAll("-", "")}`;
 
@@ -80,8 +88,14 @@ export const webhookRoutes = new Hono<AppEnv>()
   })
 
   .get("/job-secret", async (c) => {
-    const secret = await jobWebhookSecret(c.env.DB, c.var.owner, newWebhookSecret(), Date.now());
-    return c.json({ secret });
+    const now = Date.now();
+    return c.json(toJobSecret(await jobWebhookSecret(c.env.DB, c.var.owner, newWebhookSecret(), now), now));
+  })
+
+  .post("/job-secret/rotate", async (c) => {
+    const now = Date.now();
+    const rotated = await rotateJobWebhookSecret(c.env.DB, c.var.owner, newWebhookSecret(), now, now + SECRET_OVERLAP_MS);
+    return c.json(toJobSecret(rotated, now));
   })
 
   .post("/deliveries/:id/redeliver", async (c) => {

@@ -49,8 +49,8 @@ type Target = { ok: true; url: string; secrets: string[]; endpoint: WebhookEndpo
 
 async function targetOf(env: Env, delivery: WebhookDeliveryRow, now: number): Promise<Target> {
   if (delivery.endpointId === null) {
-    const secret = await jobWebhookSecret(env.DB, delivery.owner, newWebhookSecret(), now);
-    return { ok: true, url: delivery.url, secrets: [secret], endpoint: null };
+    const secrets = await jobWebhookSecret(env.DB, delivery.owner, newWebhookSecret(), now);
+    return { ok: true, url: delivery.url, secrets: signingSecrets(secrets, now), endpoint: null };
   }
   const endpoint = await findEndpoint(env.DB, delivery.owner, delivery.endpointId);
   if (!endpoint) return { ok: false, reason: "the endpoint was deleted" };
