@@ -82,6 +82,15 @@ describe("webhook delivery", { timeout: 15_000 }, () => {
     expect(receiver.to("twice.receiver.test")).toHaveLength(1);
   });
 
+  it("makes an attempt again when a crash left it claimed but not logged", async () => {
+    const { deps, first } = await oneDelivery("crash.receiver.test");
+    await env.DB.prepare("UPDATE webhook_deliveries SET attempts = 1 WHERE id = ?").bind(first.delivery_id).run();
+    await processWebhookMessage(deps, first);
+    expect(receiver.to("crash.receiver.test")).toHaveLength(1);
+    await processWebhookMessage(deps, first); // now logged: a repeat is dropped
+    expect(receiver.to("crash.receiver.test")).toHaveLength(1);
+  });
+
   it("retries a receiver that fails twice, and logs one delivery with three attempts", async () => {
     const { owner, hook, deps, clock, first } = await oneDelivery("flaky.receiver.test");
     receiver.answerWith("flaky.receiver.test", status(500, "boom"), async () => {

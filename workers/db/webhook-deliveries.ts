@@ -46,6 +46,16 @@ export async function claimAttempt(d1: D1Database, id: string, attempt: number):
   return rows.length > 0;
 }
 
+/** Whether attempt `attempt` of the delivery is in the log. */
+export async function attemptLogged(d1: D1Database, deliveryId: string, attempt: number): Promise<boolean> {
+  const row = await database(d1)
+    .select({ id: webhookAttempts.id })
+    .from(webhookAttempts)
+    .where(and(eq(webhookAttempts.deliveryId, deliveryId), eq(webhookAttempts.attempt, attempt)))
+    .get();
+  return row !== undefined;
+}
+
 /** Logs an attempt and sets the delivery's status, in one batch. */
 export async function recordAttempt(
   d1: D1Database,

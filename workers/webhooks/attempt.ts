@@ -9,9 +9,9 @@
  */
 import { signDownloadUrl } from "../auth/download-link";
 import { readConfig } from "../config";
-import { claimAttempt, findDelivery, recordAttempt, setDeliveryStatus } from "../db/webhook-deliveries";
+import { attemptLogged, claimAttempt, findDelivery, recordAttempt, setDeliveryStatus } from "../db/webhook-deliveries";
 import { findEndpoint, jobWebhookSecret, updateEndpoint } from "../db/webhook-endpoints";
-import type { WebhookDeliveryRow, WebhookEndpointRow } from "../db/webhook-schema";
+import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from "../db/webhook-schema";
 import { log } from "../log";
 import type { WebhookPayload } from "../protocol";
 import type { AttemptMessage } from "./messages";
@@ -74,6 +74,31 @@ async function trackHealth(env: Env, endpoint: WebhookEndpointRow, result: Attem
   log.warn("webhook.endpoint_disabled", { endpoint_id: endpoint.id, owner: endpoint.owner, failing_since: failingSince });
 }
 
+/**
+ * Claims attempt n: the delivery's count moves from n - 1 to n once. A
+ * message retried after a crash between claim and log finds its claim made
+ * but no log row, and tries again (at least once; receivers dedupe on webhook-id).
+ */
+async function claim(env: Env, delivery: WebhookDeliveryRow, attempt: number): Promise<boolean> {
+  if (await claimAttempt(env.DB, delivery.id, attempt)) return true;
+  return delivery.attempts === attempt && !(await attemptLogged(env.DB, delivery.id, attempt));
+}
+
+function logRow(delivery: WebhookDeliveryRow, message: AttemptMessage, at: number, result: AttemptResult): Omit<WebhookAttemptRow, "id"> {
+  return {
+    deliveryId: delivery.id,
+    attempt: message.attempt,
+    trigger: message.trigger,
+    at,
+    eventType: delivery.eventType,
+    jobId: delivery.jobId,
+    statusCode: result.statusCode,
+    error: result.error,
+    latencyMs: result.latencyMs,
+    responseBody: result.responseBody,
+  };
+}
+
 /** Makes the attempt `message` asks for. */
 export async function runAttempt(deps: WebhookDeps, message: AttemptMessage): Promise<AttemptOutcome> {
   const { env } = deps;
@@ -81,34 +106,20 @@ export async function runAttempt(deps: WebhookDeps, message: AttemptMessage): Pr
   if (!delivery) return { kind: "skipped", reason: "no such delivery" };
   const target = await targetOf(env, delivery, deps.now());
   if (!target.ok) {
-    await setDeliveryStatus(env.DB, delivery.id, { status: "dead", nextAttemptAt: null });
+    if (delivery.status === "pending" || delivery.status === "failed") {
+      await setDeliveryStatus(env.DB, delivery.id, { status: "dead", nextAttemptAt: null });
+    }
     return { kind: "skipped", reason: target.reason };
   }
-  if (!(await claimAttempt(env.DB, delivery.id, message.attempt))) return { kind: "skipped", reason: "attempt already made" };
+  if (!(await claim(env, delivery, message.attempt))) return { kind: "skipped", reason: "attempt already made" };
 
   const at = deps.now();
   const body = await bodyFor(env, delivery, at);
   const headers = signWebhook(target.secrets, delivery.id, at, body);
   const result = await postWebhook(target.url, headers, body, readWebhookConfig(env).timeoutMs, deps.now);
   const delay = result.ok || message.trigger === "redeliver" ? null : retryDelaySeconds(message.attempt, deps.random());
-  const status = result.ok ? "delivered" : "failed";
   const nextAttemptAt = delay === null ? null : at + delay * 1000;
-  await recordAttempt(
-    env.DB,
-    {
-      deliveryId: delivery.id,
-      attempt: message.attempt,
-      trigger: message.trigger,
-      at,
-      eventType: delivery.eventType,
-      jobId: delivery.jobId,
-      statusCode: result.statusCode,
-      error: result.error,
-      latencyMs: result.latencyMs,
-      responseBody: result.responseBody,
-    },
-    { status, nextAttemptAt },
-  );
+  await recordAttempt(env.DB, logRow(delivery, message, at, result), { status: result.ok ? "delivered" : "failed", nextAttemptAt });
   if (target.endpoint) await trackHealth(env, target.endpoint, result, deps.now());
   log.info("webhook.attempt", {
     delivery_id: delivery.id,
