@@ -1,5 +1,6 @@
 /**
- * Reads the Worker's vars and secrets once per use into a typed config.
+ * Reads the Worker's vars and secrets into a typed config, parsed once per
+ * env object (a cache: parsing again would give the same answer).
  * A missing or weak secret is an error, never a silent default: a deployed
  * Worker without one refuses requests and says which secret to set.
  */
@@ -21,13 +22,16 @@ const ConfigSchema = z.object({
   RETRY_BACKOFF_SECONDS: z.coerce.number().min(0).default(5),
   DOWNLOAD_URL_TTL_SECONDS: seconds.default(3600),
   MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(100_000_000),
-  MIRROR_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  MIRROR_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
   GPU_ENDPOINTS: z.string().default(""),
   GPU_ENDPOINT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PUSH_MAX_RETRIES: z.coerce.number().int().min(0).max(8).default(3),
   GPU_ENDPOINT_KEY: z.string().min(1).optional(),
   JOBS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   CORS_ORIGINS: z.string().default(""),
+  ALLOW_LOOPBACK_WEBHOOKS: z.string().optional(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  WEBHOOK_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
 });
 
 export interface Config {
@@ -49,10 +53,24 @@ export interface Config {
   jobsPerMinute: number;
   /** Browser origins allowed to call the API cross-origin. */
   corsOrigins: string[];
+  /** Webhooks may go to loopback hosts (npm run dev, for webhooks:listen). */
+  allowLoopbackWebhooks: boolean;
+  /** How long one webhook attempt may take. */
+  webhookTimeoutMs: number;
+  /** Least time between two job.progress webhooks of one job. */
+  webhookProgressIntervalMs: number;
 }
 
-/** The config of `env`, or a ConfigError naming what is wrong. */
+const parsedByEnv = new WeakMap<Env, Config>();
+
+/** The config of `env`, or a ConfigError naming what is wrong (not cached, so a fix is seen at once). */
 export function readConfig(env: Env): Config {
+  let config = parsedByEnv.get(env);
+  if (!config) parsedByEnv.set(env, (config = parseConfig(env)));
+  return config;
+}
+
+function parseConfig(env: Env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => i.message).join("; "));
@@ -72,5 +90,8 @@ export function readConfig(env: Env): Config {
     pushMaxRetries: c.PUSH_MAX_RETRIES,
     jobsPerMinute: c.JOBS_PER_MINUTE,
     corsOrigins: c.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    allowLoopbackWebhooks: c.ALLOW_LOOPBACK_WEBHOOKS === "true",
+    webhookTimeoutMs: c.WEBHOOK_TIMEOUT_MS,
+    webhookProgressIntervalMs: c.WEBHOOK_PROGRESS_INTERVAL_MS,
   };
 }

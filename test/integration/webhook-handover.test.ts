@@ -1,15 +1,20 @@
 /**
- * The job object's handover to the webhook queue, on a real object's
- * storage with a stand-in queue: a failed send is kept for the alarm and
- * made again; and the daily cron drops deliveries older than 30 days.
+ * The job object's handover to the webhook queue (its `webhooks` and
+ * `webhook-progress` after-commit effects): done after the commit, and a
+ * refused send made again from the alarm; the queue's consumer; and the
+ * daily cron, which drops deliveries older than 30 days.
  */
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, runInDurableObject } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  runDurableObjectAlarm,
+  runInDurableObject,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index";
-import type { JobState } from "../../workers/jobs/job";
-import type { JobEvent } from "../../workers/protocol";
-import { handOverEvents, handoverDueAt, HANDOVER_RETRY_MS } from "../../workers/webhooks/handover";
 import type { JobEventMessage } from "../../workers/webhooks/messages";
 import { findDelivery } from "../../workers/db/webhook-deliveries";
 import { processWebhookMessage } from "../../workers/webhooks/consumer";
@@ -31,42 +36,44 @@ function standInQueue() {
   return queue;
 }
 
+/** The object's row for effect `kind`, as stored. */
+const effectRow = (id: string, kind: string) =>
+  runInDurableObject(jobStub(id), (_o, state) =>
+    state.storage.sql
+      .exec<{ failures: number; done_seq: number | null }>("SELECT failures, done_seq FROM effects WHERE kind = ?", kind)
+      .toArray()[0],
+  );
+
 describe("handover to the webhook queue", () => {
-  it("keeps events a failed send did not hand over and hands them over from the alarm's next turn", async () => {
+  it("hands each committed event over once, after the commit, and records how far it got", async () => {
     const created = await createJob();
     await callback(created, "progress", { percent: 10 });
-    const events = (await eventLog(created.job.id)) as JobEvent[];
-    const queue = standInQueue();
-    await runInDurableObject(jobStub(created.job.id), async (_instance, state) => {
-      const storage = state.storage;
-      await storage.delete("webhook_handover");
-      const job = JSON.parse(state.storage.sql.exec<{ state: string }>("SELECT state FROM job").one().state) as JobState;
-      const input = {
-        storage,
-        queue: queue as unknown as Queue,
-        job,
-        eventsAfter: (seq: number) => events.filter((e) => e.seq > seq),
-        startAfter: 0,
-        progressIntervalMs: 60_000,
-        now: 1_000_000,
-      };
-      await handOverEvents(input);
-      expect(queue.sent).toEqual([]);
-      expect(await handoverDueAt(storage)).toBe(1_000_000 + HANDOVER_RETRY_MS);
-
-      queue.down = false;
-      await handOverEvents({ ...input, now: 1_000_000 + HANDOVER_RETRY_MS });
-      expect(queue.sent.map((m) => [m.event.type, m.event.seq])).toEqual([["job.created", 1], ["job.started", 2], ["job.progress", 3]]);
-      expect(queue.sent[0]!.event.job.input).toEqual({ frames: 10 });
-      expect(await handoverDueAt(storage)).toBeNull();
-    });
+    await callback(created, "complete");
+    const last = (await eventLog(created.job.id)).at(-1)!.seq;
+    await vi.waitFor(async () => expect((await effectRow(created.job.id, "webhooks"))?.done_seq).toBe(last));
   });
 
-  it("hands a job's new events to the real queue after each commit, with nothing left due", async () => {
+  it("keeps the events a refused send did not hand over, and the alarm hands them over later", async () => {
     const created = await createJob();
+    const queue = standInQueue();
+    const stub = jobStub(created.job.id);
+    // The object's queue binding is swapped for one that is down.
+    await runInDurableObject(stub, (instance) => {
+      const object = instance as unknown as { env: Env };
+      object.env = { ...object.env, WEBHOOK_QUEUE: queue as unknown as Queue };
+    });
+    await callback(created, "progress", { percent: 10 });
     await callback(created, "complete");
-    const due = await runInDurableObject(jobStub(created.job.id), (_instance, state) => handoverDueAt(state.storage));
-    expect(due).toBeNull();
+    await vi.waitFor(async () => expect((await effectRow(created.job.id, "webhooks"))?.failures).toBeGreaterThan(0));
+    expect(queue.sent).toEqual([]);
+
+    queue.down = false;
+    await vi.waitFor(async () => {
+      await runDurableObjectAlarm(stub);
+      expect(queue.sent.map((m) => m.event.type)).toContain("job.completed");
+    });
+    expect(queue.sent.map((m) => m.event.type)).toEqual(["job.started", "job.completed"]);
+    expect(queue.sent[0]!.event.job.input).toEqual({ frames: 10 });
   });
 });
 

@@ -1,20 +1,19 @@
 /**
  * The pure rules of webhooks: which events are sent under which name, the
- * default filter, the retry schedule, which URLs are accepted, the progress
- * coalescing of the handover, and signatures the Standard Webhooks verifier accepts.
+ * default filter, the retry schedule, which URLs are accepted, which events
+ * the job object hands over, and signatures the Standard Webhooks verifier accepts.
  */
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { toJobView, createJobState } from "../../workers/jobs/job";
 import type { JobEvent } from "../../workers/protocol";
 import { subscribedEvents, wants, webhookTypeOf } from "../../workers/webhooks/event-types";
-import { INITIAL_HANDOVER, planHandover } from "../../workers/webhooks/handover-plan";
+import { eventsToHandOver, isHandedAtOnce, progressToHandOver } from "../../workers/webhooks/handover-plan";
 import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds, shouldDisable, DISABLE_AFTER_MS } from "../../workers/webhooks/retry-schedule";
 import { newWebhookSecret, signWebhook, signingSecrets } from "../../workers/webhooks/signing";
 import { checkWebhookUrl } from "../../workers/webhooks/webhook-url";
 
 const NOW = Date.UTC(2030, 0, 1);
-const INTERVAL = 5000;
 const job = toJobView(
   createJobState({ id: "job_a", owner: "o", kind: "k", inputJson: "{}", origin: "https://t", maxAttempts: 3, heartbeatTimeoutMs: 60_000 }, NOW),
   null,
@@ -96,49 +95,25 @@ describe("webhook URLs", () => {
 });
 
 describe("handover of a job's events", () => {
-  it("sends every non-progress event at once, in seq order", () => {
-    const plan = planHandover(INITIAL_HANDOVER, [event(1, "job:created"), event(2, "job:started")], NOW, INTERVAL);
-    expect(plan.send.map((e) => e.seq)).toEqual([1, 2]);
-    expect(plan.next.handedSeq).toBe(2);
-    expect(plan.dueAt).toBeNull();
+  it("hands over every event that has a webhook type but progress, in seq order", () => {
+    const events = [event(1, "job:created"), event(2, "job:started"), event(3, "job:progress"), event(4, "job:callback_refused"), event(5, "job:completed")];
+    expect(eventsToHandOver(events).map((e) => e.seq)).toEqual([1, 2, 5]);
   });
 
-  it("skips events that have no webhook type but moves past them", () => {
-    const plan = planHandover(INITIAL_HANDOVER, [event(1, "job:created"), event(2, "job:callback_refused")], NOW, INTERVAL);
-    expect(plan.send.map((e) => e.seq)).toEqual([1]);
-    expect(plan.next.handedSeq).toBe(2);
+  it("asks for the webhooks effect at once for any event but progress and those not sent", () => {
+    expect(isHandedAtOnce("job:stalled")).toBe(true);
+    expect(isHandedAtOnce("job:progress")).toBe(false);
+    expect(isHandedAtOnce("job:callback_refused")).toBe(false);
   });
 
-  it("sends the first progress at once and holds the next one until the interval has passed", () => {
-    const first = planHandover(INITIAL_HANDOVER, [event(1, "job:progress")], NOW, INTERVAL);
-    expect(first.send.map((e) => e.seq)).toEqual([1]);
-    const held = planHandover(first.next, [event(2, "job:progress"), event(3, "job:progress")], NOW + 1000, INTERVAL);
-    expect(held.send).toEqual([]);
-    expect(held.dueAt).toBe(NOW + INTERVAL);
-    expect(held.next.handedSeq).toBe(2);
+  it("hands over only the newest progress", () => {
+    const events = [event(3, "job:progress"), event(4, "job:progress"), event(5, "job:callback_refused")];
+    expect(progressToHandOver(events)?.seq).toBe(4);
   });
 
-  it("sends only the latest progress once it is due", () => {
-    const first = planHandover(INITIAL_HANDOVER, [event(1, "job:progress")], NOW, INTERVAL);
-    const held = planHandover(first.next, [event(2, "job:progress"), event(3, "job:progress")], NOW + 1000, INTERVAL);
-    const due = planHandover(held.next, [event(3, "job:progress"), event(4, "job:progress")], NOW + INTERVAL, INTERVAL);
-    expect(due.send.map((e) => e.seq)).toEqual([4]);
-    expect(due.next).toEqual({ handedSeq: 4, progressSentAt: NOW + INTERVAL });
-  });
-
-  it("drops a held progress once a later event carries the newer job", () => {
-    const first = planHandover(INITIAL_HANDOVER, [event(1, "job:progress")], NOW, INTERVAL);
-    const plan = planHandover(first.next, [event(2, "job:progress"), event(3, "job:completed")], NOW + 1000, INTERVAL);
-    expect(plan.send.map((e) => e.seq)).toEqual([3]);
-    expect(plan.next.handedSeq).toBe(3);
-  });
-
-  it("sends other events of a commit even while its progress is held", () => {
-    const first = planHandover(INITIAL_HANDOVER, [event(1, "job:progress")], NOW, INTERVAL);
-    const plan = planHandover(first.next, [event(2, "job:stalled"), event(3, "job:progress")], NOW + 1000, INTERVAL);
-    expect(plan.send.map((e) => e.seq)).toEqual([2]);
-    expect(plan.next.handedSeq).toBe(2);
-    expect(plan.dueAt).toBe(NOW + INTERVAL);
+  it("drops a progress once a later event carries the newer job", () => {
+    expect(progressToHandOver([event(3, "job:progress"), event(4, "job:completed")])).toBeNull();
+    expect(progressToHandOver([])).toBeNull();
   });
 });
 

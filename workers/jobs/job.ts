@@ -63,6 +63,8 @@ export interface JobState {
   dispatch?: DispatchMode;
   /** Higher runs first among queued pull/push jobs. */
   priority?: number;
+  /** Who runs the current attempt, when the tracker handed it out (pull lease name, push endpoint). */
+  worker?: string | null;
   /** The job's own webhook; absent when it named none. */
   webhook?: JobWebhook;
 }
@@ -138,6 +140,7 @@ export function toJobView(job: JobState, download: DownloadLink | null): Job {
     started_at: isoOrNull(job.startedAt),
     finished_at: isoOrNull(job.finishedAt),
     last_heartbeat_at: isoOrNull(job.lastHeartbeatAt),
+    worker: job.worker ?? null,
   };
 }
 

@@ -19,7 +19,6 @@ import { withDownload } from "./payload";
 import { postWebhook, type AttemptResult } from "./post-webhook";
 import { retryDelaySeconds, shouldDisable } from "./retry-schedule";
 import { newWebhookSecret, signWebhook, signingSecrets } from "./signing";
-import { readWebhookConfig } from "./webhook-config";
 
 /** What the caller passes in: the bindings, a clock and a source of randomness (for the jitter). */
 export interface WebhookDeps {
@@ -116,7 +115,7 @@ export async function runAttempt(deps: WebhookDeps, message: AttemptMessage): Pr
   const at = deps.now();
   const body = await bodyFor(env, delivery, at);
   const headers = signWebhook(target.secrets, delivery.id, at, body);
-  const result = await postWebhook(target.url, headers, body, readWebhookConfig(env).timeoutMs, deps.now);
+  const result = await postWebhook(target.url, headers, body, readConfig(env).webhookTimeoutMs, deps.now);
   const delay = result.ok || message.trigger === "redeliver" ? null : retryDelaySeconds(message.attempt, deps.random());
   const nextAttemptAt = delay === null ? null : at + delay * 1000;
   await recordAttempt(env.DB, logRow(delivery, message, at, result), { status: result.ok ? "delivered" : "failed", nextAttemptAt });

@@ -5,7 +5,7 @@
  * then over http too.
  */
 import { ApiError } from "../errors";
-import { readWebhookConfig } from "./webhook-config";
+import { readConfig } from "../config";
 
 export type UrlCheck = { ok: true; url: string } | { ok: false; code: string; message: string };
 
@@ -46,7 +46,7 @@ export function checkWebhookUrl(raw: string, allowLoopback: boolean): UrlCheck {
 
 /** The URL to store, or a 400 ApiError saying what is wrong with it. */
 export function acceptedWebhookUrl(env: Env, raw: string): string {
-  const check = checkWebhookUrl(raw, readWebhookConfig(env).allowLoopback);
+  const check = checkWebhookUrl(raw, readConfig(env).allowLoopbackWebhooks);
   if (!check.ok) throw new ApiError(400, check.code, check.message);
   return check.url;
 }
