@@ -9,7 +9,7 @@
  */
 import { readApiKey, expectOk, runMain, send, Stop } from "./lib/api-client";
 import { parseFlags } from "./lib/flags";
-import { WebhookWithSecret } from "../workers/protocol";
+import { WebhookWithSecret } from "@export-tracker/protocol";
 import { webhookReceiver, type WebhookEvent } from "./webhooks/receiver";
 
 const USAGE = `usage: npm run webhooks:listen -- [--port 8788] (--secret whsec_... | --register [--url http://localhost:8787] [--events job.created,job.completed])

@@ -24,7 +24,7 @@ import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
 import { jobNotFound, jobObject, validJobId } from "../jobs/job-object";
-import { CreateWebhookBody, UpdateWebhookBody, type WebhookWithSecret } from "../protocol";
+import { CreateWebhookBody, DeliveryLogQuery, UpdateWebhookBody, type WebhookWithSecret } from "../protocol";
 import { subscribedEvents } from "../webhooks/event-types";
 import type { AttemptMessage } from "../webhooks/messages";
 import { newWebhookSecret, SECRET_OVERLAP_MS } from "../webhooks/signing";
@@ -33,7 +33,6 @@ import { acceptedWebhookUrl } from "../webhooks/webhook-url";
 const MAX_BODY = 8 * 1024;
 const ENDPOINT_ID = /^wh_[0-9a-f]{32}$/;
 const DELIVERY_ID = /^msg_[0-9a-f]{32}$/;
-const LogQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 
 const webhookNotFound = () => new ApiError(404, "webhook_not_found", "no such webhook");
 const deliveryNotFound = () => new ApiError(404, "delivery_not_found", "no such delivery");
@@ -167,7 +166,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     return c.json(answer);
   })
 
-  .get("/:id/deliveries", validate("query", LogQuery), async (c) => {
+  .get("/:id/deliveries", validate("query", DeliveryLogQuery), async (c) => {
     const row = await ownEndpoint(c.env, c.var.owner, c.req.param("id"));
     return c.json({ deliveries: await endpointDeliveries(c.env.DB, c.var.owner, row.id, c.req.valid("query").limit) });
   });
@@ -177,7 +176,7 @@ export const jobDeliveryRoutes = new Hono<AppEnv>().get(
   "/:id/deliveries",
   requireApiKey,
   validJobId,
-  validate("query", LogQuery),
+  validate("query", DeliveryLogQuery),
   async (c) => {
     const job = await jobObject(c.env, c.req.param("id")).read();
     if (!job || job.owner !== c.var.owner) throw jobNotFound();

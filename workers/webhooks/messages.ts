@@ -13,7 +13,7 @@ export const JobEventMessage = z.object({
   /** Scheme and host of the job, for its download link. */
   origin: z.string(),
   /** The job's own webhook, if it named one at creation. */
-  job_webhook: JobWebhookSpec.nullable(),
+  job_webhook: z.nullable(JobWebhookSpec),
   event: z.object({ type: WebhookEventType, seq: z.number().int(), at: z.string(), job: JobWithInput }),
 });
 export type JobEventMessage = z.infer<typeof JobEventMessage>;
