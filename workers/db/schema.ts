@@ -62,3 +62,5 @@ export const apiKeys = sqliteTable(
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+export * from "./webhook-schema";

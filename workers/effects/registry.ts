@@ -17,5 +17,13 @@ import { batchMemberNotice } from "./batch-member-notice";
 import { d1Mirror } from "./d1-mirror";
 import { dispatchNotice } from "./dispatch-notice";
 import { ownerFeedNotice } from "./owner-feed-notice";
+import { webhookEvents, webhookProgress } from "./webhooks";
 
-export const AFTER_COMMIT_EFFECTS: readonly AfterCommitEffect[] = [d1Mirror, ownerFeedNotice, dispatchNotice, batchMemberNotice];
+export const AFTER_COMMIT_EFFECTS: readonly AfterCommitEffect[] = [
+  d1Mirror,
+  ownerFeedNotice,
+  dispatchNotice,
+  webhookEvents,
+  webhookProgress,
+  batchMemberNotice,
+];

@@ -9,6 +9,7 @@ import type { CreateJobBody } from "../protocol";
 import type { CreateOutcome } from "./outcomes";
 import { idempotentJobId, newJobId } from "./job-id";
 import { jobObject, refusalError } from "./job-object";
+import { acceptedWebhookUrl } from "../webhooks/webhook-url";
 
 export const MAX_INPUT_BYTES = 64 * 1024;
 
@@ -47,6 +48,9 @@ export async function createJob(
       dispatch: body.dispatch ?? "external",
       priority: body.priority ?? 0,
       ...(member && { batchId: member.batchId }),
+      ...(body.webhook
+        ? { webhook: { url: acceptedWebhookUrl(env, body.webhook.url), events: body.webhook.events ?? null } }
+        : {}),
     },
     await sha256Hex(JSON.stringify(body)),
   );

@@ -14,5 +14,6 @@ export * from "./lease";
 export * from "./messages";
 export * from "./batch";
 export * from "./batch-api";
+export * from "./webhooks";
 export * from "./errors";
 export * from "./http-retry";
