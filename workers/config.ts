@@ -28,6 +28,7 @@ const ConfigSchema = z.object({
   GPU_ENDPOINT_KEY: z.string().min(1).optional(),
   JOBS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   CORS_ORIGINS: z.string().default(""),
+  D1_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
 });
 
 export interface Config {
@@ -49,6 +50,8 @@ export interface Config {
   jobsPerMinute: number;
   /** Browser origins allowed to call the API cross-origin. */
   corsOrigins: string[];
+  /** Longest wait for D1 on the request path before a 503 storage_unavailable. */
+  d1TimeoutMs: number;
 }
 
 /** The config of `env`, or a ConfigError naming what is wrong. */
@@ -72,5 +75,6 @@ export function readConfig(env: Env): Config {
     pushMaxRetries: c.PUSH_MAX_RETRIES,
     jobsPerMinute: c.JOBS_PER_MINUTE,
     corsOrigins: c.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    d1TimeoutMs: c.D1_TIMEOUT_MS,
   };
 }

@@ -136,9 +136,21 @@ export type CreateJobResponse = z.infer<typeof CreateJobResponse>;
 
 export const CancelJobBody = z.object({ reason: z.string().max(500).optional() });
 
+/**
+ * An integer in a query string, read strictly: decimal digits only, within [min, max]. Number()
+ * (and z.coerce) would take "0x10", "1e2", " 7" or "" as numbers; a query that says something
+ * else than it seems is refused with 400 instead.
+ */
+export const queryInteger = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,16}$/, "must be a decimal integer")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
 export const ListJobsQuery = z.object({
   status: JobStatus.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: queryInteger(1, 100).default(20),
   cursor: z.string().max(200).optional(),
 });
 

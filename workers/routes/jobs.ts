@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { mayRead, requireApiKey, requireOwnerScope, requireReader } from "../auth/principal";
 import { decodeCursor, listJobRows, toJobSummary } from "../db/jobs";
+import { guardD1 } from "../db/d1-guard";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
@@ -49,7 +50,7 @@ export const jobRoutes = new Hono<AppEnv>()
     const { status, limit, cursor } = c.req.valid("query");
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (after === null) throw new ApiError(400, "invalid_cursor", "cursor is not one this API returned");
-    const page = await listJobRows(c.env.DB, c.var.owner, { status, limit, after });
+    const page = await guardD1("jobs.list", c.var.config.d1TimeoutMs, () => listJobRows(c.env.DB, c.var.owner, { status, limit, after }));
     return c.json({ jobs: page.rows.map(toJobSummary), next_cursor: page.nextCursor });
   })
 
