@@ -105,3 +105,26 @@ describe("when D1 cannot be reached", () => {
     expect((await withD1(hangingD1(), "/health", {})).status).toBe(200);
   });
 });
+
+describe("a job that cannot run is refused at create", () => {
+  it("answers a push job with 400 no_gpu_endpoints when GPU_ENDPOINTS is empty, and creates nothing", async () => {
+    const before = (await env.DB.prepare("SELECT COUNT(*) AS n FROM jobs").first<{ n: number }>())!.n;
+    const request = new Request("https://tracker.test/api/jobs", {
+      method: "POST",
+      headers: withKey({ "content-type": "application/json" }),
+      body: JSON.stringify({ kind: "video.render", input: {}, dispatch: "push" }),
+    });
+    const res = await app.fetch(request, { ...env, GPU_ENDPOINTS: "" }, createExecutionContext());
+    expect(await codeOf(res)).toEqual({ status: 400, code: "no_gpu_endpoints" });
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM jobs").first<{ n: number }>())!.n).toBe(before);
+  });
+
+  it("still takes a pull job on the same deployment", async () => {
+    const request = new Request("https://tracker.test/api/jobs", {
+      method: "POST",
+      headers: withKey({ "content-type": "application/json" }),
+      body: JSON.stringify({ kind: "video.render", input: {}, dispatch: "pull" }),
+    });
+    expect((await app.fetch(request, { ...env, GPU_ENDPOINTS: "" }, createExecutionContext())).status).toBe(201);
+  });
+});

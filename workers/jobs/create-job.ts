@@ -26,6 +26,10 @@ export async function createJob(
   config: Config,
   { owner, origin, body, idempotencyKey }: CreateJobRequest,
 ): Promise<Extract<CreateOutcome, { ok: true }>> {
+  if (body.dispatch === "push" && config.gpuEndpoints.length === 0) {
+    // Refused now rather than failed later: with no endpoint, a push job could never run.
+    throw new ApiError(400, "no_gpu_endpoints", "this deployment has no GPU_ENDPOINTS configured, so it cannot run push jobs; use dispatch \"pull\" or \"external\"");
+  }
   const inputJson = JSON.stringify(body.input);
   if (inputJson.length > MAX_INPUT_BYTES) {
     throw new ApiError(413, "input_too_large", `input must serialize to at most ${MAX_INPUT_BYTES} bytes`);
