@@ -14,7 +14,10 @@
  *   }
  *
  * Transient failures (network errors, 5xx, 429) are retried with exponential
- * backoff; any answer that says `canceled` throws JobCanceled: stop working.
+ * backoff: 5 tries, and an attempt's callbacks go on for as long as the job's
+ * heartbeat timeout (the lease's `heartbeat_timeout_seconds`), so a tracker
+ * that restarts meanwhile finds the same attempt carrying on. Any answer that
+ * says `canceled` throws JobCanceled: stop working.
  */
 import { CallbackAnswer, ErrorBody, LeaseResponse, type CompleteReport, type ErrorReport, type LeaseRequest, type ProgressReport } from "../../workers/protocol";
 
@@ -66,8 +69,13 @@ export class WorkerClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
   }
 
-  /** fetch with retries of transient failures; answers other than those are returned as they are. */
-  async send(what: string, url: string, init: () => RequestInit): Promise<Response> {
+  /**
+   * fetch with retries of transient failures; answers other than those are returned as they are.
+   * It gives up after the policy's tries, but not before `patienceMs` have passed since the first
+   * try (an attempt's heartbeat timeout: until then the attempt is still the tracker's current one).
+   */
+  async send(what: string, url: string, init: () => RequestInit, patienceMs = 0): Promise<Response> {
+    const started = Date.now();
     for (let n = 1; ; n++) {
       let reason: string;
       try {
@@ -79,7 +87,9 @@ export class WorkerClient {
         if (init().signal?.aborted) throw err;
         reason = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
       }
-      if (n >= this.retry.tries) throw new ProtocolError(`${what}: gave up after ${n} tries (${reason})`, null, null);
+      if (n >= this.retry.tries && Date.now() - started >= patienceMs) {
+        throw new ProtocolError(`${what}: gave up after ${n} tries in ${Date.now() - started} ms (${reason})`, null, null);
+      }
       this.options.onRetry?.(what, n, reason);
       await sleep(backoffMs(n, this.retry));
     }
@@ -100,8 +110,8 @@ export class WorkerClient {
     return LeaseResponse.parse(json);
   }
 
-  /** The callbacks of one leased attempt. */
-  attempt(lease: Pick<LeaseResponse, "job" | "callback">): JobAttempt {
+  /** The callbacks of one leased attempt (with the lease's heartbeat timeout, they ride out a tracker restart). */
+  attempt(lease: AttemptLease): JobAttempt {
     return new JobAttempt(this, lease);
   }
 }
@@ -113,12 +123,20 @@ function refusal(what: string, status: number, body: unknown): ProtocolError {
   return new ProtocolError(`${what}: HTTP ${status} ${code ?? ""} ${message}`.trim(), status, code);
 }
 
+/** What an attempt needs of its lease; `lease.heartbeat_timeout_seconds` is how long its callbacks keep retrying. */
+export type AttemptLease = Pick<LeaseResponse, "job" | "callback"> & { lease?: Pick<LeaseResponse["lease"], "heartbeat_timeout_seconds"> };
+
 /** One attempt of one job, reported through its callback URL and token. */
 export class JobAttempt {
+  /** How long a callback keeps retrying transient failures: the job's heartbeat timeout. */
+  private readonly patienceMs: number;
+
   constructor(
     private readonly client: WorkerClient,
-    readonly lease: Pick<LeaseResponse, "job" | "callback">,
-  ) {}
+    readonly lease: AttemptLease,
+  ) {
+    this.patienceMs = (lease.lease?.heartbeat_timeout_seconds ?? 0) * 1000;
+  }
 
   get jobId(): string {
     return this.lease.job.id;
@@ -129,7 +147,7 @@ export class JobAttempt {
     const res = await this.client.send(`${name} ${this.jobId}`, `${url}/${name}${query}`, () => {
       const base = init();
       return { ...base, headers: { authorization: `Bearer ${token}`, ...(base.headers as Record<string, string>) } };
-    });
+    }, this.patienceMs);
     const json: unknown = await res.json().catch(() => null);
     const answer = CallbackAnswer.safeParse(json);
     if (answer.success && answer.data.canceled) throw new JobCanceled(`job ${this.jobId} was canceled`);
