@@ -24,6 +24,6 @@ export async function guardD1<T>(what: string, timeoutMs: number, run: () => Pro
     log.warn("d1.unavailable", { query: what, error: err instanceof Error ? err.message : String(err) });
     throw storageUnavailable();
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
