@@ -128,3 +128,47 @@ describe("a job that cannot run is refused at create", () => {
     expect((await app.fetch(request, { ...env, GPU_ENDPOINTS: "" }, createExecutionContext())).status).toBe(201);
   });
 });
+
+describe("an upload changes the job only once its bytes are stored", () => {
+  /** A PUT that declares `declared` bytes and sends `sent`, then ends. */
+  function shortUpload(created: CreateJobResponse, declared: number, sent: number) {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(sent).fill(7));
+        controller.close();
+      },
+    });
+    return api(`/api/jobs/${created.job.id}/callbacks/output`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${created.callback.token}`, "content-type": "video/mp4", "content-length": String(declared) },
+      body,
+      duplex: "half",
+    } as RequestInit);
+  }
+
+  const readJob = async (id: string) => (await api(`/api/jobs/${id}`, { headers: withKey() })).text();
+
+  it("leaves a queued job byte-for-byte as it was when the body is shorter than its Content-Length", async () => {
+    const created = await createJob();
+    const before = await readJob(created.job.id);
+    const res = await shortUpload(created, 1000, 10);
+    expect(res.status).toBe(400);
+    expect((await res.json<{ error: { code: string } }>()).error.code).toBe("upload_incomplete");
+    expect(await readJob(created.job.id)).toBe(before);
+    expect(await env.OUTPUTS.head(`outputs/${created.job.id}/attempt-1`)).toBeNull();
+  });
+
+  it("refuses a stale attempt's upload before reading it, and stores nothing", async () => {
+    const created = await createJob();
+    await api(`/api/jobs/${created.job.id}/callbacks/error`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${created.callback.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ error: "spot instance reclaimed", retryable: true }),
+    });
+    const before = await readJob(created.job.id);
+    const res = await shortUpload(created, 10, 10);
+    expect(await codeOf(res)).toEqual({ status: 409, code: "stale_attempt" });
+    expect(await readJob(created.job.id)).toBe(before);
+    expect(await env.OUTPUTS.head(`outputs/${created.job.id}/attempt-1`)).toBeNull();
+  });
+});

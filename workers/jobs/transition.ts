@@ -79,6 +79,28 @@ export function fingerprint(command: WorkerCommand): string {
   return "report" in command ? JSON.stringify(command.report) : "";
 }
 
+/**
+ * Why attempt `attempt`'s worker may not report on `job` now, or null when it may. Checked by
+ * every worker command, and on its own before an upload reads a byte (changing nothing).
+ */
+export function reportRefusal(job: JobState, attempt: number): Refusal | null {
+  if (attempt !== job.attempt) {
+    return {
+      status: 409,
+      code: "stale_attempt",
+      message: `this token is for attempt ${attempt}, but the job is on attempt ${job.attempt}`,
+    };
+  }
+  if (isTerminal(job.status)) {
+    return {
+      status: 409,
+      code: job.status === "canceled" ? "job_canceled" : "job_finished",
+      message: `the job is ${job.status}; callbacks are no longer accepted`,
+    };
+  }
+  return null;
+}
+
 function fromWorker(
   job: JobState,
   command: WorkerCommand,
@@ -94,18 +116,8 @@ function fromWorker(
   ) {
     return unchanged(job);
   }
-  if (command.attempt !== job.attempt) {
-    return refuse(
-      "stale_attempt",
-      `this token is for attempt ${command.attempt}, but the job is on attempt ${job.attempt}`,
-    );
-  }
-  if (isTerminal(job.status)) {
-    return refuse(
-      job.status === "canceled" ? "job_canceled" : "job_finished",
-      `the job is ${job.status}; callbacks are no longer accepted`,
-    );
-  }
+  const refusal = reportRefusal(job, command.attempt);
+  if (refusal) return { ok: false, refusal };
 
   // Any word from the current attempt's worker starts the job and proves it alive.
   const events: EventDraft[] = [];

@@ -12,8 +12,8 @@ import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
 import type { JobState } from "../jobs/job";
-import { jobObject, refusalError, validJobId } from "../jobs/job-object";
-import type { WorkerCommand } from "../jobs/transition";
+import { jobNotFound, jobObject, refusalError, validJobId } from "../jobs/job-object";
+import { reportRefusal, type WorkerCommand } from "../jobs/transition";
 import {
   CALLBACK_NAMES,
   CompleteReport,
@@ -115,14 +115,19 @@ export const callbackRoutes = new Hono<AppEnv>()
     const id = c.req.param("id");
     const attempt = c.var.attempt;
     const upload = checkUpload(c.req.raw, c.var.config.maxOutputBytes);
-    // Check the attempt may still report before reading a byte; this also counts as word from the worker.
-    await run(c.env, id, { type: "heartbeat", attempt });
+    // Check the attempt may still report before reading a byte, without changing the job: an
+    // upload that never arrives whole (refused below) must leave the job exactly as it was.
+    const stub = jobObject(c.env, id);
+    const current = await stub.read();
+    if (!current) throw jobNotFound();
+    const refusal = reportRefusal(current, attempt);
+    if (refusal) throw refusalError(refusal);
     const output = await storeOutput(c.env.OUTPUTS, c.req.raw, upload, {
       jobId: id,
       attempt,
       filename: c.req.valid("query").filename,
     });
-    const outcome = await jobObject(c.env, id).apply({ type: "output", attempt, output });
+    const outcome = await stub.apply({ type: "output", attempt, output });
     if (!outcome.ok) {
       // The job moved on while the bytes were in flight (e.g. canceled): keep no orphan.
       await c.env.OUTPUTS.delete(output.key);
