@@ -248,6 +248,10 @@ export const ErrorReport = z.object({
 });
 export type ErrorReport = z.infer<typeof ErrorReport>;
 
+/** POST {url}/release: the worker hands the job back (shutting down); it costs no attempt. */
+export const ReleaseReport = z.object({ reason: shortText(500).optional() });
+export type ReleaseReport = z.infer<typeof ReleaseReport>;
+
 export const OutputQuery = z.object({
   filename: z
     .string()
@@ -266,7 +270,7 @@ export const CallbackAnswer = z.object({
 });
 export type CallbackAnswer = z.infer<typeof CallbackAnswer>;
 
-export const CALLBACK_NAMES = ["progress", "heartbeat", "output", "complete", "error"] as const;
+export const CALLBACK_NAMES = ["progress", "heartbeat", "output", "complete", "error", "release"] as const;
 export type CallbackName = (typeof CALLBACK_NAMES)[number];
 
 // ------------------------------------------------------- pull-mode workers

@@ -19,7 +19,16 @@
  * that restarts meanwhile finds the same attempt carrying on. Any answer that
  * says `canceled` throws JobCanceled: stop working.
  */
-import { CallbackAnswer, ErrorBody, LeaseResponse, type CompleteReport, type ErrorReport, type LeaseRequest, type ProgressReport } from "../../workers/protocol";
+import {
+  CallbackAnswer,
+  ErrorBody,
+  LeaseResponse,
+  type CompleteReport,
+  type ErrorReport,
+  type LeaseRequest,
+  type ProgressReport,
+  type ReleaseReport,
+} from "../../workers/protocol";
 
 export type { LeaseResponse } from "../../workers/protocol";
 
@@ -183,5 +192,10 @@ export class JobAttempt {
   /** Reports a failure; `retryable` puts the job back in the queue as a new attempt while attempts remain. */
   fail(report: ErrorReport): Promise<CallbackAnswer> {
     return this.postJson("error", report);
+  }
+
+  /** Hands the job back (e.g. on SIGTERM): queued again at once for another worker, costing no attempt. */
+  release(report: ReleaseReport = {}): Promise<CallbackAnswer> {
+    return this.postJson("release", report);
   }
 }

@@ -8,7 +8,14 @@
  *   running -> queued (retryable error or heartbeat timeout, attempt + 1)
  *   failed | canceled -> queued (manual retry, attempt + 1)
  */
-import { isTerminal, type CompleteReport, type ErrorReport, type JobEvent, type ProgressReport } from "../protocol";
+import {
+  isTerminal,
+  type CompleteReport,
+  type ErrorReport,
+  type JobEvent,
+  type ProgressReport,
+  type ReleaseReport,
+} from "../protocol";
 import type { JobState, StoredOutput } from "./job";
 import { INITIAL_PROGRESS, isSameProgress, nextProgress } from "./progress";
 import { giveUpAt, lastWordAt, retryBackoffMs, stallAt } from "./timers";
@@ -19,7 +26,9 @@ export type WorkerCommand =
   | { type: "heartbeat"; attempt: number }
   | { type: "output"; attempt: number; output: StoredOutput }
   | { type: "complete"; attempt: number; report: CompleteReport }
-  | { type: "error"; attempt: number; report: ErrorReport };
+  | { type: "error"; attempt: number; report: ErrorReport }
+  /** The worker hands its attempt back: re-queued at once, without using up an attempt. */
+  | { type: "release"; attempt: number; report: ReleaseReport };
 
 export type JobCommand =
   | WorkerCommand
@@ -118,6 +127,7 @@ function fromWorker(
   }
   const refusal = reportRefusal(job, command.attempt);
   if (refusal) return { ok: false, refusal };
+  if (command.type === "release") return release(job, command.report.reason ?? null, now);
 
   // Any word from the current attempt's worker starts the job and proves it alive.
   const events: EventDraft[] = [];
@@ -192,6 +202,20 @@ function fromWorker(
       return { ok: true, job: result.job, events: [...events, ...result.events] };
     }
   }
+}
+
+/**
+ * A worker gives its attempt back (it is shutting down): the job is queued again at once as a
+ * new attempt, so the old token is refused from now on, and max_attempts grows by one, so the
+ * attempts left are what they were.
+ */
+function release(job: JobState, reason: string | null, now: number): TransitionResult {
+  const next = requeue(job, now, now);
+  return {
+    ok: true,
+    job: { ...next, maxAttempts: job.maxAttempts + 1 },
+    events: [{ type: "job:requeued", reason: `attempt ${job.attempt} released by its worker${reason ? `: ${reason}` : ""}` }],
+  };
 }
 
 function cancel(job: JobState, reason: string | null, now: number): TransitionResult {

@@ -20,6 +20,7 @@ import {
   ErrorReport,
   OutputQuery,
   ProgressReport,
+  ReleaseReport,
   type CallbackAnswer,
   type CallbackName,
 } from "../protocol";
@@ -109,6 +110,11 @@ export const callbackRoutes = new Hono<AppEnv>()
   .post("/:id/callbacks/error", jsonBody(MAX_CALLBACK_BODY), validate("json", ErrorReport), async (c) => {
     const report = c.req.valid("json");
     return c.json(await run(c.env, c.req.param("id"), { type: "error", attempt: c.var.attempt, report }));
+  })
+
+  .post("/:id/callbacks/release", jsonBody(MAX_CALLBACK_BODY, { optional: true }), validate("json", ReleaseReport), async (c) => {
+    const report = c.req.valid("json");
+    return c.json(await run(c.env, c.req.param("id"), { type: "release", attempt: c.var.attempt, report }));
   })
 
   .put("/:id/callbacks/output", validate("query", OutputQuery), async (c) => {
