@@ -30,11 +30,19 @@ async function leaseOnce(
   config: Config,
   owner: string,
   request: ReturnType<typeof LeaseRequest.parse>,
+  signal: AbortSignal,
 ): Promise<LeaseResponse | null> {
   const coordinator = dispatchCoordinator(env, owner);
   for (;;) {
     const entry = await coordinator.lease(request.worker, Date.now(), request.kinds);
     if (!entry) return null;
+    if (signal.aborted) {
+      // The worker hung up while we waited: hand the entry back rather than claim it for no one.
+      await coordinator.forget(entry.jobId, entry.attempt);
+      const job = await jobObject(env, entry.jobId).read();
+      if (job) await coordinator.sync(toDispatchView(job));
+      return null;
+    }
     const outcome = await jobObject(env, entry.jobId).claim(entry.attempt);
     if (!outcome.ok) {
       log.warn("lease.claim_refused", { job_id: entry.jobId, attempt: entry.attempt, code: outcome.refusal.code });
@@ -65,7 +73,7 @@ export const workerRoutes = new Hono<AppEnv>().post(
     const request = c.req.valid("json");
     const deadline = Date.now() + request.wait_seconds * 1000;
     for (;;) {
-      const leased = await leaseOnce(c.env, c.var.config, c.var.owner, request);
+      const leased = await leaseOnce(c.env, c.var.config, c.var.owner, request, c.req.raw.signal);
       if (leased) return c.json(leased);
       const left = deadline - Date.now();
       if (left <= 0 || c.req.raw.signal.aborted) return c.body(null, 204);
