@@ -29,6 +29,7 @@ const ConfigSchema = z.object({
   JOBS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   CORS_ORIGINS: z.string().default(""),
   D1_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(86_400),
 });
 
 export interface Config {
@@ -52,6 +53,8 @@ export interface Config {
   corsOrigins: string[];
   /** Longest wait for D1 on the request path before a 503 storage_unavailable. */
   d1TimeoutMs: number;
+  /** Default per job: queued this long without a worker taking it, the job fails as expired. */
+  queueTimeoutSeconds: number;
 }
 
 /** The config of `env`, or a ConfigError naming what is wrong. */
@@ -76,5 +79,6 @@ export function readConfig(env: Env): Config {
     jobsPerMinute: c.JOBS_PER_MINUTE,
     corsOrigins: c.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
     d1TimeoutMs: c.D1_TIMEOUT_MS,
+    queueTimeoutSeconds: c.QUEUE_TIMEOUT_SECONDS,
   };
 }

@@ -41,6 +41,8 @@ export const Progress = z.object({
 export type Progress = z.infer<typeof Progress>;
 
 export const JobError = z.object({
+  /** Set when the tracker ended the job itself: "expired" (queued past its queue timeout). */
+  code: z.string().optional(),
   message: z.string(),
   retryable: z.boolean(),
   attempt: z.number().int(),
@@ -114,6 +116,8 @@ export const CreateJobBody = z.object({
   dispatch: DispatchMode.optional(),
   /** Higher runs first among queued pull/push jobs (default 0). */
   priority: z.number().int().min(-100).max(100).optional(),
+  /** Fail the job as expired when no worker took it within this (default QUEUE_TIMEOUT_SECONDS). */
+  queue_timeout_seconds: z.number().int().min(1).max(30 * 86_400).optional(),
 });
 export type CreateJobBody = z.infer<typeof CreateJobBody>;
 

@@ -47,6 +47,7 @@ export async function createJob(
       heartbeatTimeoutMs: (body.heartbeat_timeout_seconds ?? config.heartbeatTimeoutMs / 1000) * 1000,
       dispatch: body.dispatch ?? "external",
       priority: body.priority ?? 0,
+      queueTimeoutMs: (body.queue_timeout_seconds ?? config.queueTimeoutSeconds) * 1000,
     },
     await sha256Hex(JSON.stringify(body)),
   );

@@ -16,6 +16,8 @@ export interface StoredOutput {
 }
 
 export interface StoredError {
+  /** Set when the tracker itself ended the job: "expired" (no worker took it in time). */
+  code?: string;
   message: string;
   retryable: boolean;
   attempt: number;
@@ -56,6 +58,10 @@ export interface JobState {
   dispatch?: DispatchMode;
   /** Higher runs first among queued pull/push jobs. */
   priority?: number;
+  /** A job queued this long without a worker taking it fails as expired; absent on older jobs (never). */
+  queueTimeoutMs?: number;
+  /** When the job last became queued (created or re-queued): the queue timeout counts from here. */
+  queuedAt?: number;
 }
 
 export interface NewJob {
@@ -68,6 +74,7 @@ export interface NewJob {
   heartbeatTimeoutMs: number;
   dispatch?: DispatchMode;
   priority?: number;
+  queueTimeoutMs?: number;
 }
 
 /** A queued job on its first attempt. */
@@ -87,6 +94,7 @@ export function createJobState(spec: NewJob, now: number): JobState {
     lastHeartbeatAt: null,
     stalledSince: null,
     retryAt: null,
+    queuedAt: now,
   };
 }
 

@@ -18,7 +18,7 @@ import {
 } from "../protocol";
 import type { JobState, StoredOutput } from "./job";
 import { INITIAL_PROGRESS, isSameProgress, nextProgress } from "./progress";
-import { giveUpAt, lastWordAt, retryBackoffMs, stallAt } from "./timers";
+import { expireAt, giveUpAt, lastWordAt, retryBackoffMs, stallAt } from "./timers";
 
 /** What a GPU worker's callback asks, for the attempt its token was minted for. */
 export type WorkerCommand =
@@ -242,6 +242,8 @@ function retryByHand(job: JobState, now: number): TransitionResult {
 }
 
 function tick(job: JobState, now: number, policy: TransitionPolicy): TransitionResult {
+  const expiry = expireAt(job);
+  if (expiry !== null && now >= expiry) return { ok: true, ...expire(job, now) };
   const giveUpTime = giveUpAt(job);
   const last = lastWordAt(job);
   if (giveUpTime !== null && last !== null && now >= giveUpTime) {
@@ -277,6 +279,13 @@ function giveUp(
   return { job: requeue(job, now, retryAt), events: [{ type: "job:requeued", reason }] };
 }
 
+/** No worker took the queued job within its queue timeout: it fails for good, as `expired`. */
+function expire(job: JobState, now: number): { job: JobState; events: EventDraft[] } {
+  const waited = Math.round((now - (job.queuedAt ?? job.createdAt)) / 1000);
+  const message = `no worker took the job within its queue timeout of ${(job.queueTimeoutMs ?? 0) / 1000} s (queued for ${waited} s)`;
+  return fail({ ...job, retryAt: null, error: { code: "expired", message, retryable: false, attempt: job.attempt, at: now } }, now);
+}
+
 function fail(job: JobState, now: number): { job: JobState; events: EventDraft[] } {
   return {
     job: { ...job, status: "failed", finishedAt: now, updatedAt: now, stalledSince: null },
@@ -297,6 +306,7 @@ function requeue(job: JobState, now: number, retryAt: number): JobState {
     lastHeartbeatAt: null,
     stalledSince: null,
     retryAt,
+    queuedAt: now,
     updatedAt: now,
   };
 }
