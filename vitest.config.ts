@@ -37,6 +37,9 @@ export default defineConfig(async () => {
                   GPU_ENDPOINTS: "https://gpu-a.test https://gpu-b.test https://gpu-c.test",
                   GPU_ENDPOINT_TIMEOUT_MS: "300",
                   PUSH_MAX_RETRIES: "2",
+                  // No owner limit for the suite at large; owner "limited" runs at most 2 (test/integration/owner-limit.test.ts).
+                  MAX_RUNNING_PER_OWNER: "0",
+                  OWNER_MAX_RUNNING: "limited=2",
                 },
               },
             }),

@@ -4,6 +4,7 @@
  * Worker without one refuses requests and says which secret to set.
  */
 import { z } from "zod";
+import { parseOwnerLimits } from "./dispatch/owner-limit";
 
 export class ConfigError extends Error {}
 
@@ -30,6 +31,8 @@ const ConfigSchema = z.object({
   CORS_ORIGINS: z.string().default(""),
   D1_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(86_400),
+  MAX_RUNNING_PER_OWNER: z.coerce.number().int().min(0).default(0),
+  OWNER_MAX_RUNNING: z.string().default(""),
 });
 
 export interface Config {
@@ -55,6 +58,17 @@ export interface Config {
   d1TimeoutMs: number;
   /** Default per job: queued this long without a worker taking it, the job fails as expired. */
   queueTimeoutSeconds: number;
+  /** Pull leases and push sends of one owner running at once (0: no limit); per owner in the overrides. */
+  maxRunningPerOwner: number;
+  maxRunningByOwner: Map<string, number>;
+}
+
+function ownerLimits(text: string): Map<string, number> {
+  try {
+    return parseOwnerLimits(text);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 /** The config of `env`, or a ConfigError naming what is wrong. */
@@ -80,5 +94,7 @@ export function readConfig(env: Env): Config {
     corsOrigins: c.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
     d1TimeoutMs: c.D1_TIMEOUT_MS,
     queueTimeoutSeconds: c.QUEUE_TIMEOUT_SECONDS,
+    maxRunningPerOwner: c.MAX_RUNNING_PER_OWNER,
+    maxRunningByOwner: ownerLimits(c.OWNER_MAX_RUNNING),
   };
 }

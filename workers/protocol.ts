@@ -196,9 +196,25 @@ export const DispatchStats = z.object({
   queue_depth: z.number().int(),
   /** Pull jobs held by a worker's lease. */
   leased: z.number().int(),
+  /** The owner's jobs running now (pull leases and push sends) and its limit (0: none). */
+  running: z.number().int(),
+  max_running: z.number().int(),
+  /** Queued jobs that wait only because the owner is at its limit. */
+  waiting_for_limit: z.number().int(),
   endpoints: z.array(EndpointHealth),
 });
 export type DispatchStats = z.infer<typeof DispatchStats>;
+
+/**
+ * GET /api/jobs/:id `queue`: a queued pull or push job's place in its owner's line (1 = next)
+ * and why it has not started: "owner_limit" (the owner runs max_running jobs already),
+ * "retry_backoff" (a re-queued attempt before its retry_at), "waiting_for_worker".
+ */
+export const QueueStanding = z.object({
+  position: z.number().int(),
+  reason: z.enum(["owner_limit", "retry_backoff", "waiting_for_worker"]),
+});
+export type QueueStanding = z.infer<typeof QueueStanding>;
 /** Viewer tokens live an hour by default and a day at the most. */
 export const ViewerTokenBody = z.object({
   job_id: z.string().optional(),

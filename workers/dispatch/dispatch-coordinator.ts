@@ -13,6 +13,8 @@ import { DurableObject } from "cloudflare:workers";
 import { HEALTH_WINDOW, summarizeHealth, type EndpointCall } from "./endpoint-choice";
 import { jobObject } from "../jobs/job-object";
 import { log } from "../log";
+import type { QueueStanding } from "../protocol";
+import { mayStart, waitReason } from "./owner-limit";
 import { nextToLease, ORPHANED_LEASE_MS, planQueueEntry, toDispatchView, type JobDispatchView, type QueueEntry } from "./queue-plan";
 
 interface EntryRow extends Record<string, SqlStorageValue> {
@@ -51,7 +53,12 @@ CREATE TABLE IF NOT EXISTS cursor (id INTEGER PRIMARY KEY CHECK (id = 1), turn I
 INSERT OR IGNORE INTO cursor (id, turn) VALUES (1, 0);`,
   // 1 once the sweep saw the job running on its lease: its own heartbeat timeout rules from then on.
   `ALTER TABLE queue ADD COLUMN claimed INTEGER NOT NULL DEFAULT 0;`,
+  // Per-owner concurrency: the owner's push jobs being sent or running (pull ones are the leased
+  // entries), and those held back by the owner's limit, oldest first.
+  `CREATE TABLE IF NOT EXISTS push_slots (job_id TEXT PRIMARY KEY, attempt INTEGER NOT NULL, taken_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS push_waiting (job_id TEXT PRIMARY KEY, attempt INTEGER NOT NULL, since INTEGER NOT NULL);`,
 ];
+
 
 /** Brings the object's SQLite to the latest schema, in one transaction. */
 function migrate(storage: DurableObjectStorage): void {
@@ -102,8 +109,10 @@ export class DispatchCoordinator extends DurableObject<Env> {
 
   /** A job's word about its state: queue it, keep its lease, or drop it. */
   async sync(job: JobDispatchView, leaseLapsed = false): Promise<QueueEntry | null> {
-    const plan = planQueueEntry(this.entry(job.jobId), job, leaseLapsed);
+    const before = this.entry(job.jobId);
+    const plan = planQueueEntry(before, job, leaseLapsed);
     if (plan.action === "delete") this.sql.exec("DELETE FROM queue WHERE job_id = ?", job.jobId);
+    if (before?.state === "leased" && plan.action !== "keep") await this.wakeWaitingPush();
     if (plan.action === "queue") {
       const e = plan.entry;
       this.sql.exec(
@@ -115,8 +124,18 @@ export class DispatchCoordinator extends DurableObject<Env> {
     return this.entry(job.jobId);
   }
 
-  /** Takes the next eligible job for `worker` (priority, then oldest), or null. */
-  async lease(worker: string, now: number, kinds?: string[]): Promise<QueueEntry | null> {
+  /** The owner's jobs running now: leased pull entries and push slots. */
+  private running(): number {
+    const leased = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM queue WHERE state = 'leased'").one().n;
+    return leased + this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_slots").one().n;
+  }
+
+  /**
+   * Takes the next eligible job for `worker` (priority, then oldest), or null; also null while
+   * the owner already runs `maxRunning` jobs (0: no limit).
+   */
+  async lease(worker: string, now: number, kinds?: string[], maxRunning = 0): Promise<QueueEntry | null> {
+    if (!mayStart(this.running(), maxRunning)) return null;
     const byKind = kinds === undefined ? "" : `AND kind IN (${kinds.map(() => "?").join(", ") || "NULL"})`;
     const rows = this.sql
       .exec<EntryRow>(
@@ -162,11 +181,79 @@ export class DispatchCoordinator extends DurableObject<Env> {
     this.sql.exec("DELETE FROM queue WHERE job_id = ? AND attempt = ? AND state = 'leased'", jobId, attempt);
   }
 
-  /** Queue depth (queued pull jobs, eligible now or later) and leased jobs. */
-  async counts(): Promise<{ queued: number; leased: number }> {
+  /** Queue depth (queued pull jobs, eligible now or later), leased jobs, running jobs and push jobs held by the limit. */
+  async counts(): Promise<{ queued: number; leased: number; running: number; held: number }> {
     const rows = this.sql.exec<{ state: string; n: number }>("SELECT state, COUNT(*) AS n FROM queue GROUP BY state").toArray();
     const count = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
-    return { queued: count("queued"), leased: count("leased") };
+    const held = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_waiting").one().n;
+    return { queued: count("queued") + held, leased: count("leased"), running: this.running(), held };
+  }
+
+  /**
+   * A push job's right to be sent under the owner's limit: true when it holds a slot (now or
+   * already: a redelivery), false when the owner runs `maxRunning` jobs; it then waits in line.
+   */
+  async takePushSlot(jobId: string, attempt: number, now: number, maxRunning: number): Promise<boolean> {
+    const held = this.sql.exec<{ attempt: number }>("SELECT attempt FROM push_slots WHERE job_id = ?", jobId).toArray()[0];
+    if (held && held.attempt === attempt) return true;
+    // First come, first served: those already waiting in line go before this one.
+    const since = this.sql.exec<{ since: number }>("SELECT since FROM push_waiting WHERE job_id = ?", jobId).toArray()[0]?.since ?? now;
+    const ahead = this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_waiting WHERE job_id != ? AND (since < ? OR (since = ? AND job_id < ?))", jobId, since, since, jobId)
+      .one().n;
+    if (!mayStart(this.running() - (held ? 1 : 0) + ahead, maxRunning)) {
+      this.sql.exec("INSERT OR IGNORE INTO push_waiting (job_id, attempt, since) VALUES (?, ?, ?)", jobId, attempt, now);
+      this.sql.exec("UPDATE push_waiting SET attempt = ? WHERE job_id = ?", attempt, jobId);
+      return false;
+    }
+    this.sql.exec("INSERT OR REPLACE INTO push_slots (job_id, attempt, taken_at) VALUES (?, ?, ?)", jobId, attempt, now);
+    this.sql.exec("DELETE FROM push_waiting WHERE job_id = ?", jobId);
+    return true;
+  }
+
+  /** A push job stopped running (finished, re-queued, or its send failed): its slot and place in line go. */
+  async freePushSlot(jobId: string): Promise<void> {
+    const freed = this.sql.exec("DELETE FROM push_slots WHERE job_id = ? RETURNING job_id", jobId).toArray().length > 0;
+    this.sql.exec("DELETE FROM push_waiting WHERE job_id = ?", jobId);
+    if (freed) await this.wakeWaitingPush();
+  }
+
+  /**
+   * A slot came free: the push job first in line is sent through the queue again now rather
+   * than at its next recheck (the consumer applies the limit, so a spurious wake is harmless).
+   */
+  private async wakeWaitingPush(): Promise<void> {
+    const first = this.sql
+      .exec<{ job_id: string; attempt: number }>("SELECT job_id, attempt FROM push_waiting ORDER BY since, job_id LIMIT 1")
+      .toArray()[0];
+    if (!first) return;
+    try {
+      await this.env.PUSH_QUEUE.send({ job_id: first.job_id, attempt: first.attempt });
+    } catch (err) {
+      log.warn("push.wake_failed", { job_id: first.job_id, error: err }); // its own recheck comes anyway
+    }
+  }
+
+  /** Where a queued job of this owner stands, or null when the coordinator does not hold it in line. */
+  async position(jobId: string, now: number, maxRunning: number): Promise<QueueStanding | null> {
+    const running = this.running();
+    const entry = this.entry(jobId);
+    if (entry?.state === "queued") {
+      const ahead = this.sql
+        .exec<{ n: number }>(
+          `SELECT COUNT(*) AS n FROM queue WHERE state = 'queued' AND
+           (priority > ? OR (priority = ? AND (created_at < ? OR (created_at = ? AND job_id < ?))))`,
+          entry.priority, entry.priority, entry.createdAt, entry.createdAt, entry.jobId,
+        )
+        .one().n;
+      return { position: ahead + 1, reason: waitReason(running, maxRunning, entry.eligibleAt, now) };
+    }
+    const waiting = this.sql.exec<{ since: number }>("SELECT since FROM push_waiting WHERE job_id = ?", jobId).toArray()[0];
+    if (!waiting) return null;
+    const ahead = this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_waiting WHERE since < ? OR (since = ? AND job_id < ?)", waiting.since, waiting.since, jobId)
+      .one().n;
+    return { position: ahead + 1, reason: waitReason(running, maxRunning, 0, now) };
   }
 
   // ------------------------------------------------------------- push mode

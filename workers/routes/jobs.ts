@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { mayRead, requireApiKey, requireOwnerScope, requireReader } from "../auth/principal";
 import { decodeCursor, listJobRows, toJobSummary } from "../db/jobs";
 import { guardD1 } from "../db/d1-guard";
+import { queueStanding } from "../dispatch/dispatch-stats";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
@@ -57,7 +58,8 @@ export const jobRoutes = new Hono<AppEnv>()
   .get("/:id", requireReader(), validJobId, async (c) => {
     const job = await jobObject(c.env, c.req.param("id")).read();
     if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
-    return c.json(await jobBody(job, c.var.config));
+    const queue = await queueStanding(c.env, c.var.config, job, Date.now());
+    return c.json({ ...(await jobBody(job, c.var.config)), queue });
   })
 
   .get("/:id/callback", requireApiKey, validJobId, async (c) => {

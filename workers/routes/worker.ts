@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { requireWorkerKey } from "../auth/worker-key";
 import { dispatchCoordinator } from "../dispatch/dispatch-coordinator";
+import { ownerMaxRunning } from "../dispatch/owner-limit";
 import { leaseExpiresAt, toDispatchView } from "../dispatch/queue-plan";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
@@ -34,7 +35,7 @@ async function leaseOnce(
 ): Promise<LeaseResponse | null> {
   const coordinator = dispatchCoordinator(env, owner);
   for (;;) {
-    const entry = await coordinator.lease(request.worker, Date.now(), request.kinds);
+    const entry = await coordinator.lease(request.worker, Date.now(), request.kinds, ownerMaxRunning(config, owner));
     if (!entry) return null;
     if (signal.aborted) {
       // The worker hung up while we waited: hand the entry back rather than claim it for no one.
