@@ -33,6 +33,8 @@ const ConfigSchema = z.object({
   QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(86_400),
   MAX_RUNNING_PER_OWNER: z.coerce.number().int().min(0).default(0),
   OWNER_MAX_RUNNING: z.string().default(""),
+  OUTPUT_RETENTION_HOURS: z.coerce.number().min(0).default(168),
+  JOB_RETENTION_DAYS: z.coerce.number().min(0).default(30),
 });
 
 export interface Config {
@@ -61,6 +63,9 @@ export interface Config {
   /** Pull leases and push sends of one owner running at once (0: no limit); per owner in the overrides. */
   maxRunningPerOwner: number;
   maxRunningByOwner: Map<string, number>;
+  /** Retention after a job finished, in ms (0: keep): its output in R2, then the whole job. */
+  outputRetentionMs: number;
+  jobRetentionMs: number;
 }
 
 function ownerLimits(text: string): Map<string, number> {
@@ -96,5 +101,7 @@ export function readConfig(env: Env): Config {
     queueTimeoutSeconds: c.QUEUE_TIMEOUT_SECONDS,
     maxRunningPerOwner: c.MAX_RUNNING_PER_OWNER,
     maxRunningByOwner: ownerLimits(c.OWNER_MAX_RUNNING),
+    outputRetentionMs: c.OUTPUT_RETENTION_HOURS * 3_600_000,
+    jobRetentionMs: c.JOB_RETENTION_DAYS * 86_400_000,
   };
 }

@@ -56,6 +56,8 @@ export const JobOutput = z.object({
   filename: z.string(),
   etag: z.string(),
   uploaded_at: z.string(),
+  /** When retention deleted the file (OUTPUT_RETENTION_HOURS after the job finished): no download since. */
+  deleted_at: z.string().optional(),
 });
 export type JobOutput = z.infer<typeof JobOutput>;
 
@@ -118,6 +120,10 @@ export const CreateJobBody = z.object({
   priority: z.number().int().min(-100).max(100).optional(),
   /** Fail the job as expired when no worker took it within this (default QUEUE_TIMEOUT_SECONDS). */
   queue_timeout_seconds: z.number().int().min(1).max(30 * 86_400).optional(),
+  /** Delete the output this long after the job finished (0: keep; default OUTPUT_RETENTION_HOURS). */
+  output_retention_hours: z.number().int().min(0).max(87_600).optional(),
+  /** Delete the whole job this long after it finished (0: keep; default JOB_RETENTION_DAYS). */
+  job_retention_days: z.number().int().min(0).max(3_650).optional(),
 });
 export type CreateJobBody = z.infer<typeof CreateJobBody>;
 

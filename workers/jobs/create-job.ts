@@ -9,6 +9,7 @@ import type { CreateJobBody } from "../protocol";
 import type { CreateOutcome } from "./export-job-state";
 import { idempotentJobId, newJobId } from "./job-id";
 import { jobObject, refusalError } from "./job-object";
+import { daysMs, hoursMs } from "./retention";
 
 export const MAX_INPUT_BYTES = 64 * 1024;
 
@@ -48,6 +49,8 @@ export async function createJob(
       dispatch: body.dispatch ?? "external",
       priority: body.priority ?? 0,
       queueTimeoutMs: (body.queue_timeout_seconds ?? config.queueTimeoutSeconds) * 1000,
+      ...(body.output_retention_hours !== undefined && { outputRetentionMs: hoursMs(body.output_retention_hours) }),
+      ...(body.job_retention_days !== undefined && { jobRetentionMs: daysMs(body.job_retention_days) }),
     },
     await sha256Hex(JSON.stringify(body)),
   );

@@ -24,6 +24,8 @@ import { createJobState, toJobView, type JobState, type NewJob } from "./job";
 import { JobStore, type StoredJob } from "./job-store";
 import { downloadLinkFor } from "./links";
 import { mirrorDueAt, shouldWriteNow, writeFailed, writeStarted, writeSucceeded } from "./mirror-policy";
+import { nextRetentionAt } from "./retention";
+import { applyRetention } from "./retention-sweep";
 import { nextJobDeadline } from "./timers";
 import { transition, type EventDraft, type JobCommand, type Refusal } from "./transition";
 
@@ -190,6 +192,12 @@ export class ExportJobState extends DurableObject<Env> {
     const stored = this.store.load();
     if (!stored) return;
     const now = Date.now();
+    const retention = await applyRetention(this.env, stored.job, now, this.config, () => this.deleteEverything());
+    if (retention.kind === "job_deleted") return;
+    if (retention.kind === "output_deleted") {
+      await this.save(retention.job, [], now);
+      return;
+    }
     await retryDueNotice(this.ctx.storage, this.env, stored.job, now);
     const result = transition(stored.job, { type: "tick" }, now, { retryBackoffMs: this.config.retryBackoffMs });
     if (result.ok && result.job !== stored.job) {
@@ -278,12 +286,25 @@ export class ExportJobState extends DurableObject<Env> {
     }
   }
 
-  /** One alarm serves the job's deadlines and the mirror; set it to the earliest. */
+  /** Retention's last step: the job's sockets are told and closed, then its storage (and alarm) goes. */
+  private async deleteEverything(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(1000, "job deleted (retention)");
+      } catch {
+        // Already closing.
+      }
+    }
+    await this.ctx.storage.deleteAll();
+  }
+
+  /** One alarm serves the job's deadlines, retention and the mirror; set it to the earliest. */
   private async scheduleAlarm(): Promise<void> {
     const stored = this.store.load();
     if (!stored) return;
     const times = [
       nextJobDeadline(stored.job),
+      nextRetentionAt(stored.job, this.config),
       mirrorDueAt(this.store.mirror(), stored.seq, this.config.mirrorIntervalMs),
       await pendingNoticeAt(this.ctx.storage),
     ].filter((t): t is number => t !== null);

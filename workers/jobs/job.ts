@@ -62,6 +62,11 @@ export interface JobState {
   queueTimeoutMs?: number;
   /** When the job last became queued (created or re-queued): the queue timeout counts from here. */
   queuedAt?: number;
+  /** The job's own retention settings (absent: the deployment's OUTPUT_RETENTION_HOURS, JOB_RETENTION_DAYS). */
+  outputRetentionMs?: number;
+  jobRetentionMs?: number;
+  /** When retention deleted the output from R2: its download is gone (410). */
+  outputDeletedAt?: number;
 }
 
 export interface NewJob {
@@ -75,6 +80,8 @@ export interface NewJob {
   dispatch?: DispatchMode;
   priority?: number;
   queueTimeoutMs?: number;
+  outputRetentionMs?: number;
+  jobRetentionMs?: number;
 }
 
 /** A queued job on its first attempt. */
@@ -126,6 +133,7 @@ export function toJobView(job: JobState, download: DownloadLink | null): Job {
       filename: job.output.filename,
       etag: job.output.etag,
       uploaded_at: iso(job.output.uploadedAt),
+      ...(job.outputDeletedAt !== undefined && { deleted_at: iso(job.outputDeletedAt) }),
     },
     download,
     stalled_since: isoOrNull(job.stalledSince),
@@ -145,5 +153,5 @@ export function toJobViewWithInput(job: JobState, download: DownloadLink | null)
 
 /** Whether the job has a file to download right now. */
 export function hasDownload(job: JobState): job is JobState & { output: StoredOutput } {
-  return job.status === "completed" && job.output !== null;
+  return job.status === "completed" && job.output !== null && job.outputDeletedAt === undefined;
 }
