@@ -61,6 +61,12 @@ export interface WorkerClientOptions {
 
 const DEFAULT_RETRY: RetryPolicy = { tries: 5, baseDelayMs: 250, maxDelayMs: 5000 };
 const isTransient = (status: number) => status >= 500 || status === 429 || status === 408;
+/**
+ * A success with a body that is not JSON is not the tracker's answer (every one is JSON): a
+ * proxy in between, e.g. `wrangler dev` while it shuts down. Retried like a 5xx.
+ */
+const notTheTrackers = (res: Response) =>
+  res.ok && res.status !== 204 && !/^application\/json\b/i.test(res.headers.get("content-type") ?? "");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Backoff before retry `n` (1-based): base, 2x, 4x... capped, with up to 25% jitter. */
@@ -89,8 +95,8 @@ export class WorkerClient {
       let reason: string;
       try {
         const res = await fetch(url, init());
-        if (!isTransient(res.status)) return res;
-        reason = `HTTP ${res.status}`;
+        if (!isTransient(res.status) && !notTheTrackers(res)) return res;
+        reason = `HTTP ${res.status}${isTransient(res.status) ? "" : " without a JSON body"}`;
         await res.body?.cancel();
       } catch (err) {
         if (init().signal?.aborted) throw err;
