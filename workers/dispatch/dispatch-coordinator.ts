@@ -14,7 +14,8 @@ import { HEALTH_WINDOW, summarizeHealth, type EndpointCall } from "./endpoint-ch
 import { jobObject } from "../jobs/job-object";
 import { log } from "../log";
 import type { QueueStanding } from "../protocol";
-import { mayStart, waitReason } from "./owner-limit";
+import { mayStart } from "./owner-limit";
+import { OwnerSlots } from "./owner-slots";
 import { nextToLease, ORPHANED_LEASE_MS, planQueueEntry, toDispatchView, type JobDispatchView, type QueueEntry } from "./queue-plan";
 
 interface EntryRow extends Record<string, SqlStorageValue> {
@@ -93,9 +94,12 @@ const toEntry = (r: EntryRow): QueueEntry => ({
 });
 
 export class DispatchCoordinator extends DurableObject<Env> {
+  private readonly slots: OwnerSlots;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage);
+    this.slots = new OwnerSlots(ctx.storage.sql);
   }
 
   private get sql() {
@@ -124,18 +128,12 @@ export class DispatchCoordinator extends DurableObject<Env> {
     return this.entry(job.jobId);
   }
 
-  /** The owner's jobs running now: leased pull entries and push slots. */
-  private running(): number {
-    const leased = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM queue WHERE state = 'leased'").one().n;
-    return leased + this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_slots").one().n;
-  }
-
   /**
    * Takes the next eligible job for `worker` (priority, then oldest), or null; also null while
    * the owner already runs `maxRunning` jobs (0: no limit).
    */
   async lease(worker: string, now: number, kinds?: string[], maxRunning = 0): Promise<QueueEntry | null> {
-    if (!mayStart(this.running(), maxRunning)) return null;
+    if (!mayStart(this.slots.running(), maxRunning)) return null;
     const byKind = kinds === undefined ? "" : `AND kind IN (${kinds.map(() => "?").join(", ") || "NULL"})`;
     const rows = this.sql
       .exec<EntryRow>(
@@ -185,8 +183,8 @@ export class DispatchCoordinator extends DurableObject<Env> {
   async counts(): Promise<{ queued: number; leased: number; running: number; held: number }> {
     const rows = this.sql.exec<{ state: string; n: number }>("SELECT state, COUNT(*) AS n FROM queue GROUP BY state").toArray();
     const count = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
-    const held = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_waiting").one().n;
-    return { queued: count("queued") + held, leased: count("leased"), running: this.running(), held };
+    const held = this.slots.held();
+    return { queued: count("queued") + held, leased: count("leased"), running: this.slots.running(), held };
   }
 
   /**
@@ -194,28 +192,12 @@ export class DispatchCoordinator extends DurableObject<Env> {
    * already: a redelivery), false when the owner runs `maxRunning` jobs; it then waits in line.
    */
   async takePushSlot(jobId: string, attempt: number, now: number, maxRunning: number): Promise<boolean> {
-    const held = this.sql.exec<{ attempt: number }>("SELECT attempt FROM push_slots WHERE job_id = ?", jobId).toArray()[0];
-    if (held && held.attempt === attempt) return true;
-    // First come, first served: those already waiting in line go before this one.
-    const since = this.sql.exec<{ since: number }>("SELECT since FROM push_waiting WHERE job_id = ?", jobId).toArray()[0]?.since ?? now;
-    const ahead = this.sql
-      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_waiting WHERE job_id != ? AND (since < ? OR (since = ? AND job_id < ?))", jobId, since, since, jobId)
-      .one().n;
-    if (!mayStart(this.running() - (held ? 1 : 0) + ahead, maxRunning)) {
-      this.sql.exec("INSERT OR IGNORE INTO push_waiting (job_id, attempt, since) VALUES (?, ?, ?)", jobId, attempt, now);
-      this.sql.exec("UPDATE push_waiting SET attempt = ? WHERE job_id = ?", attempt, jobId);
-      return false;
-    }
-    this.sql.exec("INSERT OR REPLACE INTO push_slots (job_id, attempt, taken_at) VALUES (?, ?, ?)", jobId, attempt, now);
-    this.sql.exec("DELETE FROM push_waiting WHERE job_id = ?", jobId);
-    return true;
+    return this.slots.take(jobId, attempt, now, maxRunning);
   }
 
   /** A push job stopped running (finished, re-queued, or its send failed): its slot and place in line go. */
   async freePushSlot(jobId: string): Promise<void> {
-    const freed = this.sql.exec("DELETE FROM push_slots WHERE job_id = ? RETURNING job_id", jobId).toArray().length > 0;
-    this.sql.exec("DELETE FROM push_waiting WHERE job_id = ?", jobId);
-    if (freed) await this.wakeWaitingPush();
+    if (this.slots.free(jobId)) await this.wakeWaitingPush();
   }
 
   /**
@@ -223,37 +205,18 @@ export class DispatchCoordinator extends DurableObject<Env> {
    * than at its next recheck (the consumer applies the limit, so a spurious wake is harmless).
    */
   private async wakeWaitingPush(): Promise<void> {
-    const first = this.sql
-      .exec<{ job_id: string; attempt: number }>("SELECT job_id, attempt FROM push_waiting ORDER BY since, job_id LIMIT 1")
-      .toArray()[0];
+    const first = this.slots.firstWaiting();
     if (!first) return;
     try {
-      await this.env.PUSH_QUEUE.send({ job_id: first.job_id, attempt: first.attempt });
+      await this.env.PUSH_QUEUE.send({ job_id: first.jobId, attempt: first.attempt });
     } catch (err) {
-      log.warn("push.wake_failed", { job_id: first.job_id, error: err }); // its own recheck comes anyway
+      log.warn("push.wake_failed", { job_id: first.jobId, error: err }); // its own recheck comes anyway
     }
   }
 
   /** Where a queued job of this owner stands, or null when the coordinator does not hold it in line. */
   async position(jobId: string, now: number, maxRunning: number): Promise<QueueStanding | null> {
-    const running = this.running();
-    const entry = this.entry(jobId);
-    if (entry?.state === "queued") {
-      const ahead = this.sql
-        .exec<{ n: number }>(
-          `SELECT COUNT(*) AS n FROM queue WHERE state = 'queued' AND
-           (priority > ? OR (priority = ? AND (created_at < ? OR (created_at = ? AND job_id < ?))))`,
-          entry.priority, entry.priority, entry.createdAt, entry.createdAt, entry.jobId,
-        )
-        .one().n;
-      return { position: ahead + 1, reason: waitReason(running, maxRunning, entry.eligibleAt, now) };
-    }
-    const waiting = this.sql.exec<{ since: number }>("SELECT since FROM push_waiting WHERE job_id = ?", jobId).toArray()[0];
-    if (!waiting) return null;
-    const ahead = this.sql
-      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_waiting WHERE since < ? OR (since = ? AND job_id < ?)", waiting.since, waiting.since, jobId)
-      .one().n;
-    return { position: ahead + 1, reason: waitReason(running, maxRunning, 0, now) };
+    return this.slots.position(jobId, this.entry(jobId), now, maxRunning);
   }
 
   // ------------------------------------------------------------- push mode
