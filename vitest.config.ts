@@ -7,8 +7,8 @@ import { defineConfig } from "vitest/config";
  *   Durable Object, D1 and R2 of wrangler.toml;
  * - e2e: Node tests that start the real `wrangler dev` and talk HTTP and
  *   WebSockets to it, as the scripts and browsers do;
- * - browser: the web app in Chromium (playwright-core) against a real
- *   `wrangler dev` with the demo backend and the built web/dist.
+ * - browser: the console in Chromium (playwright-core) against a real
+ *   `wrangler dev` in DEMO_MODE serving the built web/dist.
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
@@ -33,6 +33,8 @@ export default defineConfig(async () => {
                   JOBS_PER_MINUTE: "1000",
                   MAX_OUTPUT_BYTES: "1048576",
                   RETRY_BACKOFF_SECONDS: "1",
+                  // wrangler.toml mirrors progress to D1 every 10 s; a short interval keeps the mirror tests quick.
+                  MIRROR_INTERVAL_MS: "1000",
                   // Push mode against fake providers (fetch is mocked in test/integration/push-dispatch.test.ts).
                   GPU_ENDPOINTS: "https://gpu-a.test https://gpu-b.test https://gpu-c.test",
                   GPU_ENDPOINT_TIMEOUT_MS: "300",

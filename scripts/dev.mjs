@@ -3,8 +3,8 @@
 // applies the local D1 migrations, makes sure the local development keys of
 // owner "default" exist (client key .dev-api-key, worker key .dev-worker-key),
 // builds the web app, then serves app and API on one port
-// (http://localhost:8787): `wrangler dev` with the demo backend on (DEMO_MODE),
-// beside `vite build --watch`, which rebuilds web/dist as the app's sources
+// (http://localhost:8787): `wrangler dev` with DEMO_MODE on (the console's
+// sign-in form comes with the dev client key filled in), beside `vite build --watch`, which rebuilds web/dist as the app's sources
 // change, and, once it answers, one reference GPU worker agent
 // (`npm run worker`, with the dev worker key) that runs that owner's pull jobs.
 // Opt out of the agent with `npm run dev -- --no-agent` or NO_AGENT=1.
@@ -12,7 +12,7 @@
 // line per request, and no offline `cf` warning (see scripts/lib/dev-output.ts).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -53,7 +53,10 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const watch = spawn(VITE[0], [...VITE.slice(1), "--watch"], { stdio: "inherit" });
 
 // DEMO_MODE mounts /api/demo, the stand-in customer backend the pages use (never set in wrangler.toml).
-const dev = spawn("wrangler", ["dev", "--var", "DEMO_MODE:true", ...wranglerArgs], {
+// With DEV_API_KEY, GET /api/session/dev-key (loopback only) fills the sign-in form, so one
+// click signs in. Never set in wrangler.toml; a deployed console asks for a key.
+const devKey = readFileSync(".dev-api-key", "utf8").trim();
+const dev = spawn("wrangler", ["dev", "--var", "DEMO_MODE:true", "--var", `DEV_API_KEY:${devKey}`, ...wranglerArgs], {
   stdio: ["inherit", "pipe", "pipe"],
   env: {
     ...process.env,
@@ -85,19 +88,29 @@ dev.on("exit", (code) => {
 });
 
 if (withAgent) startAgentWhenUp(`http://localhost:${port}`);
+else announceWhenUp(`http://localhost:${port}`);
+
+async function waitUntilUp(url) {
+  for (let i = 0; i < 240; i++) {
+    if (dev.exitCode !== null) return false;
+    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return true;
+    await sleep(500);
+  }
+  return false;
+}
+
+async function announceWhenUp(url) {
+  if (await waitUntilUp(url)) console.log(`\nConsole: ${url} (sign in with the dev key, filled in)\n`);
+}
 
 /** Waits for /health, then runs one agent that paces frames so the progress is watchable. */
 async function startAgentWhenUp(url) {
-  for (let i = 0; i < 240; i++) {
-    if (dev.exitCode !== null) return;
-    const up = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (up) {
-      console.log(`Starting a GPU worker agent for pull jobs (npm run worker; opt out with --no-agent).`);
-      const agent = spawn("tsx", ["scripts/agent/agent.ts", "--url", url, "--pace", "100", "--name", "dev-agent"], { stdio: "inherit" });
-      children.push(agent);
-      return;
-    }
-    await sleep(500);
+  if (!(await waitUntilUp(url))) {
+    if (dev.exitCode === null) console.error("The dev server did not answer /health; no agent started.");
+    return;
   }
-  console.error("The dev server did not answer /health; no agent started.");
+  console.log(`\nConsole: ${url} (sign in with the dev key, filled in)`);
+  console.log(`Starting a GPU worker agent for pull jobs (npm run worker; opt out with --no-agent).\n`);
+  const agent = spawn("tsx", ["scripts/agent/agent.ts", "--url", url, "--pace", "100", "--name", "dev-agent"], { stdio: "inherit" });
+  children.push(agent);
 }

@@ -82,6 +82,7 @@ async function main(): Promise<void> {
   const createInit = { method: "POST", headers: { ...apiAuth, "content-type": "application/json" }, body: JSON.stringify(body) };
   const { job, callback, links } = expectOk("create job", await send("create job", jobsUrl, createInit), CreateJobResponse);
   console.log(`job      ${job.id} (kind ${job.kind}, attempt ${callback.attempt})`);
+  console.log(`page     ${options.baseUrl}/jobs/${job.id}`);
   console.log(`ws       ${links.ws}`);
 
   /** Calls back as the GPU worker; any answer that says canceled stops the run. */

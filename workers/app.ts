@@ -1,35 +1,36 @@
 /**
  * The Hono root: shared middleware, the sub-apps, and the one error handler.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { notFound, onError } from "./errors";
 import type { AppEnv } from "./http/context";
 import { requestLog, withConfig } from "./http/middleware";
 import { callbackRoutes } from "./routes/callbacks";
-import { demoRoutes } from "./routes/demo";
 import { downloadRoutes } from "./routes/downloads";
 import { feedSocketRoutes } from "./routes/feed-socket";
 import { healthRoutes } from "./routes/health";
 import { socketRoutes } from "./routes/job-socket";
 import { jobRoutes } from "./routes/jobs";
+import { sessionRoutes } from "./routes/session";
 import { viewerTokenRoutes } from "./routes/viewer-tokens";
 import { workerRoutes } from "./routes/worker";
+
+/** Built once; the allowlist is read from each request's config. */
+const apiCors = cors({
+  origin: (origin, c: Context<AppEnv>) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
+  allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+  allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
+  exposeHeaders: ["Location", "Retry-After", "Idempotent-Replayed"],
+  maxAge: 600,
+});
 
 export const app = new Hono<AppEnv>()
   .use("*", requestLog)
   .use("*", secureHeaders())
   .use("/api/*", withConfig)
-  .use("/api/*", (c, next) =>
-    cors({
-      origin: (origin) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
-      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
-      allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
-      exposeHeaders: ["Location", "Retry-After", "Idempotent-Replayed"],
-      maxAge: 600,
-    })(c, next),
-  )
+  .use("/api/*", apiCors)
   .route("/", healthRoutes)
   .route("/api/viewer-tokens", viewerTokenRoutes)
   .route("/api/jobs", jobRoutes)
@@ -38,7 +39,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/jobs", downloadRoutes)
   .route("/api/worker", workerRoutes)
   .route("/api/feed", feedSocketRoutes)
-  .route("/api/demo", demoRoutes);
+  .route("/api/session", sessionRoutes);
 
 app.onError(onError);
 app.notFound(notFound);

@@ -1,5 +1,6 @@
 /**
- * Reads the Worker's vars and secrets once per use into a typed config.
+ * Reads the Worker's vars and secrets into a typed config, parsed once per
+ * env object (a cache: parsing again would give the same answer).
  * A missing or weak secret is an error, never a silent default: a deployed
  * Worker without one refuses requests and says which secret to set.
  */
@@ -22,7 +23,7 @@ const ConfigSchema = z.object({
   RETRY_BACKOFF_SECONDS: z.coerce.number().min(0).default(5),
   DOWNLOAD_URL_TTL_SECONDS: seconds.default(3600),
   MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(100_000_000),
-  MIRROR_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  MIRROR_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
   GPU_ENDPOINTS: z.string().default(""),
   GPU_ENDPOINT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PUSH_MAX_RETRIES: z.coerce.number().int().min(0).max(8).default(3),
@@ -76,8 +77,16 @@ function ownerLimits(text: string): Map<string, number> {
   }
 }
 
-/** The config of `env`, or a ConfigError naming what is wrong. */
+const parsedByEnv = new WeakMap<Env, Config>();
+
+/** The config of `env`, or a ConfigError naming what is wrong (not cached, so a fix is seen at once). */
 export function readConfig(env: Env): Config {
+  let config = parsedByEnv.get(env);
+  if (!config) parsedByEnv.set(env, (config = parseConfig(env)));
+  return config;
+}
+
+function parseConfig(env: Env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => i.message).join("; "));

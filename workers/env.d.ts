@@ -1,11 +1,13 @@
 // Vars that are only ever set on the command line, never in wrangler.toml,
 // so `wrangler types` cannot see them.
 interface Env {
-  /** "true" mounts /api/demo, the stand-in customer backend; `npm run dev` sets it with --var. */
+  /** "true" lets the sign-in form be prefilled with DEV_API_KEY (on loopback only); `npm run dev` sets both with --var. */
   DEMO_MODE?: string;
+  DEV_API_KEY?: string;
 }
 declare namespace Cloudflare {
   interface Env {
     DEMO_MODE?: string;
+    DEV_API_KEY?: string;
   }
 }

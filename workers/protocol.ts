@@ -88,6 +88,8 @@ export const Job = z.object({
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
   last_heartbeat_at: z.string().nullable(),
+  /** Who runs the current attempt, when the tracker handed it out: a pull worker's lease name, or the push endpoint. */
+  worker: z.string().nullable().optional(),
 });
 export type Job = z.infer<typeof Job>;
 
@@ -160,6 +162,12 @@ export const queryInteger = (min: number, max: number) =>
 
 export const ListJobsQuery = z.object({
   status: JobStatus.optional(),
+  kind: JobKind.optional(),
+  /** Part of a job id: only jobs whose id contains it. */
+  q: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "q is 1-64 chars of a job id (a-z, 0-9, '_', '-')")
+    .optional(),
   limit: queryInteger(1, 100).default(20),
   cursor: z.string().max(200).optional(),
 });
@@ -235,6 +243,10 @@ export const ViewerTokenResponse = z.object({
 });
 export type ViewerTokenResponse = z.infer<typeof ViewerTokenResponse>;
 
+/** POST and GET /api/session: who is signed in, until when (the session itself is an HttpOnly cookie). */
+export const SessionResponse = z.object({ owner: z.string(), expires_at: z.string() });
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
 export const StatsResponse = z.object({
   jobs: z.object({
     total: z.number().int(),
@@ -292,6 +304,8 @@ export const CallbackAnswer = z.object({
   status: JobStatus.nullable(),
   attempt: z.number().int().nullable(),
   canceled: z.boolean(),
+  /** The seq of the job's newest event once this callback was committed (its refusal included). */
+  seq: z.number().int().nullable().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 export type CallbackAnswer = z.infer<typeof CallbackAnswer>;
@@ -359,6 +373,18 @@ export const JobEvent = z.discriminatedUnion("type", [
 ]);
 export type JobEvent = z.infer<typeof JobEvent>;
 export type JobEventType = JobEvent["type"];
+
+/** GET /api/jobs/:id/events?since=&limit=: the stored event log, oldest first (the object keeps the last 1,000). */
+export const EventLogQuery = z.object({
+  since: queryInteger(0, Number.MAX_SAFE_INTEGER).default(0),
+  limit: queryInteger(1, 500).default(200),
+});
+export const EventLogResponse = z.object({
+  events: z.array(JobEvent),
+  /** Ask again with this `since` for the next page; null when this page reached the newest event. */
+  next_since: z.number().int().nullable(),
+});
+export type EventLogResponse = z.infer<typeof EventLogResponse>;
 
 /** Sent first on connect (or on resume when the missed events left the log). */
 export const SnapshotMessage = z.object({

@@ -1,6 +1,7 @@
 /**
- * One describe block per browser test file: a `wrangler dev` with the demo
- * backend and the built web/dist, and a Chromium, shared by its tests.
+ * One describe block per browser test file: a `wrangler dev` in DEMO_MODE
+ * (the sign-in form is filled with the dev key) serving the built web/dist,
+ * and a Chromium signed in to the console, shared by its tests.
  * Without Chromium the block is skipped with a message saying so, unless
  * REQUIRE_BROWSER=1 (CI), where that is a failure.
  */
@@ -29,6 +30,15 @@ export interface Harness {
   open(path: string): Promise<Page>;
 }
 
+/** Signs `page` in with the key the form was filled with (the dev key), or with `key`. */
+export async function signIn(page: Page, key?: string): Promise<void> {
+  const field = await page.waitForSelector("input[name=api_key]", WAIT);
+  if (key !== undefined) await field.fill(key);
+  else await page.waitForFunction(() => (document.querySelector("input[name=api_key]") as HTMLInputElement).value !== "", null, WAIT);
+  await page.click("button[type=submit]:has-text('Sign in')");
+  await page.waitForSelector("[data-testid=owner]", WAIT);
+}
+
 export function describeInChromium(name: string, body: (harness: Harness) => void): void {
   if (!hasChromium() && process.env.REQUIRE_BROWSER !== "1") {
     // Written past vitest's console capture, so the reason shows in every run.
@@ -50,9 +60,13 @@ export function describeInChromium(name: string, body: (harness: Harness) => voi
       if (!hasChromium()) throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM_PATH}: apt-get install chromium`);
       if (!existsSync(join(ROOT, "web/dist/index.html"))) throw new Error("web/dist is not built: run `npm run build`");
       [harness.server, harness.browser] = await Promise.all([
-        startDevServer({ vars: { DEMO_MODE: "true" } }),
+        startDevServer({ vars: { DEMO_MODE: "true" }, devKey: true }),
         launchChromium(),
       ]);
+      // One sign-in for the whole file: the profile keeps the session cookie.
+      const page = await harness.open("/");
+      await signIn(page);
+      await page.close();
     }, 90_000);
     afterAll(async () => {
       await harness.browser?.close();

@@ -13,6 +13,8 @@ export interface DevServer {
   apiKey: string;
   workerKey: string;
   stop(): Promise<void>;
+  /** Runs `npm run keys -- ...args` against this server's local D1 and returns its output. */
+  keys(...args: string[]): string;
   /** Stops wrangler and starts it again on the same port with the same state. */
   restart(options?: { downMs?: number }): Promise<void>;
 }
@@ -20,6 +22,8 @@ export interface DevServer {
 export interface DevServerOptions {
   /** Extra `--var NAME:value` settings, e.g. `{ DEMO_MODE: "true" }`. */
   vars?: Record<string, string>;
+  /** Also pass the client key as DEV_API_KEY (with DEMO_MODE, the console's sign-in fills it in). */
+  devKey?: boolean;
 }
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -97,17 +101,20 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     encoding: "utf8",
   });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  const keys = (...args: string[]) => {
+    const run = spawnSync(TSX, ["scripts/keys.ts", ...args, "--persist-to", state], { cwd: ROOT, env, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`keys ${args.join(" ")} failed:\n${run.stdout}${run.stderr}`);
+    return run.stdout;
+  };
   const createKey = (role: "client" | "worker") => {
-    const args = ["scripts/keys.ts", "create", "--owner", "default", "--role", role, "--name", "e2e", "--persist-to", state];
-    const run = spawnSync(TSX, args, { cwd: ROOT, env, encoding: "utf8" });
-    const key = /^((sk|wk)_\S+)$/m.exec(run.stdout)?.[1];
-    if (run.status !== 0 || !key) throw new Error(`${role} key creation failed:\n${run.stdout}${run.stderr}`);
+    const key = /^((sk|wk)_\S+)$/m.exec(keys("create", "--owner", "default", "--role", role, "--name", "e2e"))?.[1];
+    if (!key) throw new Error(`${role} key creation printed no key`);
     return key;
   };
   const apiKey = createKey("client");
   const workerKey = createKey("worker");
 
-  const vars = { SIGNING_SECRET: signingSecret, ...options.vars };
+  const vars = { SIGNING_SECRET: signingSecret, ...(options.devKey ? { DEV_API_KEY: apiKey } : {}), ...options.vars };
   const args = [
     "dev",
     "--ip", "127.0.0.1",
@@ -143,5 +150,5 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await stop();
     throw err;
   }
-  return { url, apiKey, workerKey, stop, restart };
+  return { url, apiKey, workerKey, keys, stop, restart };
 }

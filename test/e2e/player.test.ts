@@ -83,6 +83,7 @@ describe("the player script against a real dev server", () => {
     const { code, output } = await run.exit;
     expect(code, output).toBe(0);
     expect(output).toMatch(/download\s+\d+ bytes match/);
+    expect(output).toContain(`page     ${server.url}/jobs/${await run.jobId}`);
 
     expect(events.map((m) => m.seq)).toEqual(events.map((_, i) => i + 1));
     const percents = events.filter((m) => m.type === "job:progress").map((m) => m.job.progress.percent);

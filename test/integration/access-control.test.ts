@@ -39,6 +39,7 @@ const ROUTES: Record<string, (id: string, headers: Record<string, string>) => Pr
   "POST /api/jobs": (_id, h) => postJson("/api/jobs", { kind: "video.render" }, h),
   "GET /api/jobs": (_id, h) => api("/api/jobs", { headers: h }),
   "GET /api/jobs/:id": (id, h) => api(`/api/jobs/${id}`, { headers: h }),
+  "GET /api/jobs/:id/events": (id, h) => api(`/api/jobs/${id}/events`, { headers: h }),
   "GET /api/jobs/:id/callback": (id, h) => api(`/api/jobs/${id}/callback`, { headers: h }),
   "POST /api/jobs/:id/cancel": (id, h) => api(`/api/jobs/${id}/cancel`, { method: "POST", headers: h }),
   "POST /api/jobs/:id/retry": (id, h) => api(`/api/jobs/${id}/retry`, { method: "POST", headers: h }),
@@ -48,7 +49,7 @@ const ROUTES: Record<string, (id: string, headers: Record<string, string>) => Pr
   "POST /api/viewer-tokens": (id, h) => postJson("/api/viewer-tokens", { job_id: id }, h),
 };
 const WRITES = ["POST /api/jobs", "GET /api/jobs/:id/callback", "POST /api/jobs/:id/cancel", "POST /api/jobs/:id/retry", "POST /api/viewer-tokens"];
-const JOB_READS = ["GET /api/jobs/:id", "GET /api/jobs/:id/ws", "GET /api/jobs/:id/download"];
+const JOB_READS = ["GET /api/jobs/:id", "GET /api/jobs/:id/events", "GET /api/jobs/:id/ws", "GET /api/jobs/:id/download"];
 
 async function codeOf(res: Response) {
   return { status: res.status, code: (await res.json<{ error: { code: string } }>()).error.code };
@@ -114,6 +115,19 @@ describe("every client route refuses bad credentials and changes nothing", () =>
   it.each(JOB_READS)("%s with a token for another job is 404", async (route) => {
     const token = await mint({ job_id: otherJob.job.id });
     expect(await codeOf(await ROUTES[route]!(job.job.id, bearer(token)))).toEqual({ status: 404, code: "job_not_found" });
+  });
+});
+
+describe("the console's session cookie", () => {
+  const FOREIGN = ["POST /api/jobs", "POST /api/jobs/:id/cancel", "POST /api/jobs/:id/retry", "POST /api/viewer-tokens", "GET /api/jobs/:id/ws"];
+
+  it.each(FOREIGN)("%s with the cookie from another origin is 403 bad_origin", async (route) => {
+    const signIn = await postJson("/api/session", { api_key: env.API_KEY });
+    const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
+    await expectUnchanged(async () => {
+      const res = await ROUTES[route]!(job.job.id, { cookie, origin: "https://evil.example" });
+      expect(await codeOf(res)).toEqual({ status: 403, code: "bad_origin" });
+    });
   });
 });
 

@@ -7,7 +7,8 @@ describe("GPU-worker callbacks", () => {
     const res = await callback(created, "progress", { done: 3, total: 12, stage: "encode", message: "frame 3/12" });
     expect(res).toEqual({
       status: 200,
-      body: { ok: true, job_id: created.job.id, status: "running", attempt: 1, canceled: false },
+      // seq 1 is job:created, 2 job:started, 3 this report.
+      body: { ok: true, job_id: created.job.id, status: "running", attempt: 1, canceled: false, seq: 3 },
     });
     const job = await getJob(created.job.id);
     expect(job.progress).toMatchObject({ percent: 25, done: 3, total: 12, stage: "encode", message: "frame 3/12" });

@@ -1,12 +1,12 @@
 /**
  * The owner feed (GET /api/feed/ws) that job lists follow, the viewer-token
- * read of the list, and the demo backend being off outside DEMO_MODE.
+ * read of the list.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signViewerToken } from "../../workers/auth/viewer-token";
 import type { FeedJobMessage } from "../../workers/protocol";
-import { api, callback, createJob, postJson } from "../helpers";
+import { api, callback, createJob } from "../helpers";
 
 const token = (jobId: string | null = null, expiresAt = Date.now() + 60_000) =>
   signViewerToken(env.SIGNING_SECRET, { owner: "default", jobId, expiresAt });
@@ -66,9 +66,5 @@ describe("owner feed", () => {
     expect(((await listed.json()) as { jobs: unknown[] }).jobs.length).toBeGreaterThan(0);
     const scoped = await api("/api/jobs", { headers: { authorization: `Bearer ${await token("job_x")}` } });
     expect(scoped.status).toBe(403);
-  });
-
-  it("has no demo backend unless DEMO_MODE is true", async () => {
-    expect((await postJson("/api/demo/session", {})).status).toBe(404);
   });
 });

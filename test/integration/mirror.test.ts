@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { findJobRow } from "../../workers/db/jobs";
@@ -20,6 +20,13 @@ beforeAll(async () => {
     ),
   ]);
 });
+
+/** Failed D1 writes the job's object has recorded for a retry. */
+async function mirrorFailures(id: string): Promise<number> {
+  return runInDurableObject(jobStub(id), (_o, state) =>
+    state.storage.sql.exec<{ failures: number }>("SELECT failures FROM effects WHERE kind = 'd1-mirror'").one().failures,
+  );
+}
 
 async function writesFor(id: string): Promise<number> {
   const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM mirror_writes WHERE job_id = ?").bind(id).first<{ n: number }>();
@@ -70,10 +77,11 @@ describe("D1 mirror", () => {
       const res = await callback(created, "complete", { message: "rendered" });
       expect(res.status).toBe(200);
       expect((await getJob(id)).status).toBe("completed");
+      // The write runs after the answer: wait until it has failed (and is kept for a retry).
+      await vi.waitFor(async () => expect(await mirrorFailures(id)).toBeGreaterThan(0));
     } finally {
       await env.DB.exec("ALTER TABLE jobs_offline RENAME TO jobs");
     }
-    expect((await findJobRow(env.DB, id))?.status).toBe("queued");
 
     await vi.waitFor(
       async () => {

@@ -52,6 +52,13 @@ describe("pull dispatch: POST /api/worker/lease", () => {
     expect(results.filter((r) => r.status === 204).length).toBe(14);
   });
 
+  it("names the leasing worker on the job it runs", async () => {
+    const kind = "named.test";
+    const created = await createJob({ kind, dispatch: "pull" });
+    expect((await lease(kind, "gpu-named")).status).toBe(200);
+    expect(await getJob(created.job.id)).toMatchObject({ status: "running", worker: "gpu-named" });
+  });
+
   it("re-queues a lapsed lease through the stall path, refuses its old token, and leases the new attempt", async () => {
     const kind = "lapse.test";
     const created = await createJob({ kind, dispatch: "pull", heartbeat_timeout_seconds: 1 });
@@ -128,6 +135,13 @@ describe("the coordinator's sweep of old leases", () => {
   });
 });
 
+/** Failed dispatch notices the job's object has recorded for a retry. */
+function dispatchFailures(id: string): Promise<number> {
+  return runInDurableObject(jobStub(id), (_o, state) =>
+    state.storage.sql.exec<{ failures: number }>("SELECT failures FROM effects WHERE kind = 'dispatch'").one().failures,
+  );
+}
+
 describe("a job whose notice to the coordinator failed", () => {
   it("tells it again from its alarm, so the job is not stuck out of the queue", async () => {
     const kind = "notice.test";
@@ -135,6 +149,8 @@ describe("a job whose notice to the coordinator failed", () => {
       throw new Error("coordinator unavailable");
     });
     const created = await createJob({ kind, dispatch: "pull" });
+    // The notice runs after the answer: wait until it has failed and is kept for a retry.
+    await vi.waitFor(async () => expect(await dispatchFailures(created.job.id)).toBeGreaterThan(0));
     sync.mockRestore();
     expect(await dispatchCoordinator(env, "default").peek(created.job.id)).toBeNull();
     expect((await lease(kind)).status).toBe(204);

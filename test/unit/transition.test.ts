@@ -73,6 +73,13 @@ describe("a worker's first word", () => {
   it("clears the retry time once a requeued attempt starts", () => {
     expect(apply(requeued(), heartbeat(2), T1 + 10 * SEC).retryAt).toBeNull();
   });
+
+  it("names the worker that claimed the attempt, and forgets it when the next attempt starts unclaimed", () => {
+    const claimed = apply(newJob(), { type: "heartbeat", attempt: 1, worker: "gpu-07" }, T1);
+    expect(claimed.worker).toBe("gpu-07");
+    const retried = apply(claimed, error(1, "boom", true), T1 + SEC);
+    expect(apply(retried, heartbeat(2), T1 + 10 * SEC).worker).toBeNull();
+  });
 });
 
 describe("attempt tokens", () => {

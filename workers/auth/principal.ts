@@ -1,6 +1,7 @@
 /**
- * Who is calling the client API: a customer's backend with an API key, or a
- * browser with a read-only viewer token. The single place where a request
+ * Who is calling the client API: a customer's backend with an API key, a
+ * browser with a read-only viewer token, or the console with its session
+ * cookie (acting for the key that signed in). The single place where a request
  * becomes an owner; routes only ask `mayRead` or use `requireApiKey`.
  */
 import type { Context } from "hono";
@@ -9,6 +10,7 @@ import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { findActiveKeyCached } from "./key-cache";
 import { requireRole } from "./key-role";
+import { readSession } from "./session-cookie";
 import { verifyViewerToken, viewerMaySee } from "./viewer-token";
 
 export type Principal =
@@ -63,10 +65,14 @@ function credentialOf(c: Context<AppEnv>, query: boolean): string | null {
 
 async function authenticate(c: Context<AppEnv>, query: boolean): Promise<Principal> {
   const credential = credentialOf(c, query);
-  if (credential === null) {
+  // Without a bearer token, the console's session cookie (it acts for the key that signed in).
+  const session = credential === null ? await readSession(c) : null;
+  if (credential === null && session === null) {
     throw unauthorized("unauthorized", "send an API key or a viewer token as Authorization: Bearer <token>");
   }
-  const principal = await identify(c, credential);
+  const principal: Principal = session
+    ? { kind: "key", owner: session.owner, keyId: session.keyId }
+    : await identify(c, credential!);
   c.set("principal", principal);
   c.set("owner", principal.owner);
   return principal;

@@ -21,3 +21,12 @@ export async function insertApiKey(d1: D1Database, row: ApiKeyRow): Promise<void
 export async function revokeApiKey(d1: D1Database, id: string, now: number): Promise<void> {
   await database(d1).update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, id));
 }
+
+/** The unrevoked key with this id, if any: a console session checks its key on every use. */
+export async function findActiveKeyById(d1: D1Database, id: string): Promise<ApiKeyRow | undefined> {
+  return database(d1)
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .get();
+}

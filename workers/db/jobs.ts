@@ -50,9 +50,9 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
 export async function listJobRows(
   d1: D1Database,
   owner: string,
-  options: { status?: JobStatus; limit: number; after?: { createdAt: number; id: string } },
+  options: { status?: JobStatus; kind?: string; idContains?: string; limit: number; after?: { createdAt: number; id: string } },
 ): Promise<{ rows: JobRow[]; nextCursor: string | null }> {
-  const { status, limit, after } = options;
+  const { status, kind, idContains, limit, after } = options;
   const rows = await database(d1)
     .select()
     .from(jobs)
@@ -60,6 +60,9 @@ export async function listJobRows(
       and(
         eq(jobs.owner, owner),
         status ? eq(jobs.status, status) : undefined,
+        kind ? eq(jobs.kind, kind) : undefined,
+        // instr, not LIKE: '_' in ids would be a wildcard.
+        idContains ? sql`instr(${jobs.id}, ${idContains.toLowerCase()}) > 0` : undefined,
         after
           ? or(lt(jobs.createdAt, after.createdAt), and(eq(jobs.createdAt, after.createdAt), lt(jobs.id, after.id)))
           : undefined,

@@ -59,7 +59,7 @@ async function handle(env: Env, message: Message<unknown>): Promise<void> {
   }
   await coordinator.recordPushRun(job.id, job.attempt, sent.endpoint, sent.runId);
   // The run is the attempt's first word: the job's heartbeat clock now watches the provider.
-  const claimed = await jobObject(env, job.id).claim(job.attempt);
+  const claimed = await jobObject(env, job.id).claim(job.attempt, sent.endpoint);
   log.info("push.sent", { job_id: job.id, attempt: job.attempt, endpoint: sent.endpoint, run_id: sent.runId, claimed: claimed.ok });
   if (!claimed.ok) {
     // Canceled while we were sending: the job's hook ran before the run was recorded, so cancel it here.

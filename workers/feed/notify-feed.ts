@@ -1,11 +1,12 @@
 /**
- * How a job object tells its owner's feed that the job changed. A feed that
- * cannot be reached never fails or slows the job's update: lists resync on reconnect.
+ * How a job object tells its owner's feed that the job changed: the job's
+ * list row, with its seq (lists keep the highest seq per job, so a late or
+ * repeated notice is harmless). Run as an after-commit effect.
  */
-import { toJobRow, toJobSummary } from "../db/jobs";
-import type { StoredJob } from "../jobs/job-store";
-import { log } from "../log";
-import type { FeedJobMessage, JobEvent, JobSummary } from "../protocol";
+import { toJobSummary } from "../db/jobs";
+import type { JobRow } from "../db/schema";
+import type { JobState } from "../jobs/job";
+import type { FeedJobMessage } from "../protocol";
 import type { OwnerFeed } from "./owner-feed";
 
 /** The one feed object of `owner`. */
@@ -14,36 +15,23 @@ export function ownerFeed(env: Env, owner: string): DurableObjectStub<OwnerFeed>
 }
 
 /** What a list shows of a job: a report that changes none of it (a finer percent) is not sent. */
-const shownOnList = (job: JobSummary) =>
-  JSON.stringify([job.status, Math.floor(job.progress), job.stage, job.attempt, job.error, job.output_size]);
+const shownOnList = (job: JobState) =>
+  JSON.stringify([
+    job.status,
+    Math.floor(job.progress.percent),
+    job.progress.stage,
+    job.attempt,
+    job.error?.message ?? null,
+    job.output?.size ?? null,
+  ]);
 
-/**
- * Pushes the job's current list row to its owner's feed, without holding up
- * the update that raised it (the object keeps running until it is sent).
- * Updates that only logged a refused callback, or that change nothing a list
- * shows since `shownBefore`, are skipped. Returns what the list now shows:
- * the caller keeps it in memory only, as a saving (after hibernation it is
- * forgotten and the row is simply sent again).
- */
-export function notifyOwnerFeed(
-  ctx: DurableObjectState,
-  env: Env,
-  stored: StoredJob | null,
-  events: JobEvent[],
-  shownBefore: string | undefined,
-): string | undefined {
-  if (!stored || events.every((e) => e.type === "job:callback_refused")) return shownBefore;
-  const job = toJobSummary(toJobRow(stored.job, stored.seq));
-  const shown = shownOnList(job);
-  if (shown === shownBefore) return shown;
-  const message: FeedJobMessage = { type: "feed:job", seq: stored.seq, at: new Date().toISOString(), job };
-  // Sends can finish out of order; lists keep the highest seq per job.
-  ctx.waitUntil(
-    ownerFeed(env, stored.job.owner)
-      .publish(message)
-      .catch((err: unknown) =>
-        log.warn("feed.notify_failed", { job_id: stored.job.id, error: err instanceof Error ? err.message : String(err) }),
-      ),
-  );
-  return shown;
+/** Whether the owner's list would show `after` differently from `before`. */
+export function listRowChanged(before: JobState | null, after: JobState): boolean {
+  return before === null || shownOnList(before) !== shownOnList(after);
+}
+
+/** Sends the job's current list row (`row` at event seq `seq`) to its owner's feed. */
+export async function publishToOwnerFeed(env: Env, owner: string, row: JobRow, seq: number): Promise<void> {
+  const message: FeedJobMessage = { type: "feed:job", seq, at: new Date().toISOString(), job: toJobSummary(row) };
+  await ownerFeed(env, owner).publish(message);
 }

@@ -12,7 +12,7 @@ import { ApiError } from "../errors";
 import { log } from "../log";
 import type { AppEnv } from "./context";
 
-/** Reads the config once per request; a missing secret becomes a clear 500. */
+/** Puts the config (parsed once per env) on the context; a missing secret becomes a clear 500. */
 export const withConfig = createMiddleware<AppEnv>(async (c, next) => {
   c.set("config", readConfig(c.env));
   await next();

@@ -1,12 +1,12 @@
 /**
- * Creating a job: the one path the client API and the demo backend share,
+ * Creating a job: the one path every caller of the client API shares,
  * from a validated body to a stored job in its own object.
  */
 import { sha256Hex } from "../auth/digest";
 import type { Config } from "../config";
 import { ApiError } from "../errors";
 import type { CreateJobBody } from "../protocol";
-import type { CreateOutcome } from "./export-job-state";
+import type { CreateOutcome } from "./outcomes";
 import { idempotentJobId, newJobId } from "./job-id";
 import { jobObject, refusalError } from "./job-object";
 import { daysMs, hoursMs } from "./retention";

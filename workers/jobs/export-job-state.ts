@@ -1,75 +1,62 @@
 /**
  * ExportJobState: the Durable Object that is the authority on one job.
  *
- * A thin shell: `transition` decides, JobStore persists (one transaction per
- * update), then this object pushes the new events to every WebSocket, mirrors
- * the job to D1 and sets its one alarm. WebSockets use the hibernation API
- * only: sockets are always asked of the runtime, never kept in memory.
+ * A thin shell: `transition` decides; JobStore commits the job, its events and
+ * the after-commit effects they ask for in one transaction (and keeps the
+ * state in memory, so an update reads nothing back); the object sends each
+ * event's stored text to every WebSocket and answers; the effects (D1 mirror,
+ * owner feed, dispatch) run after the answer and are retried from the one alarm.
+ * WebSockets use the hibernation API only: sockets are always asked of the
+ * runtime, never kept in memory.
  */
 import { DurableObject } from "cloudflare:workers";
 import { readConfig, type Config } from "../config";
-import { needsDispatchNotice, noticeDispatch, pendingNoticeAt, retryDueNotice } from "../dispatch/notify-dispatch";
-import { toJobRow, upsertJobRow } from "../db/jobs";
-import { notifyOwnerFeed } from "../feed/notify-feed";
+import { AfterCommit } from "../effects/after-commit";
+import { AFTER_COMMIT_EFFECTS } from "../effects/registry";
 import { answerClose } from "../http/socket-close";
 import { log } from "../log";
 import {
   ClientMessage,
   type CallbackName,
+  type EventLogResponse,
   type JobEvent,
   type ServerMessage,
   type SnapshotMessage,
 } from "../protocol";
+import { readEventLogPage } from "./event-log-page";
 import { createJobState, toJobView, type JobState, type NewJob } from "./job";
-import { JobStore, type StoredJob } from "./job-store";
+import {
+  brief,
+  NOT_FOUND,
+  type ApplyOutcome,
+  type CallbackOutcome,
+  type CreateOutcome,
+  type JobBrief,
+  type RefusedCallback,
+} from "./outcomes";
+import { JobStore, type StoredEvent, type StoredJob } from "./job-store";
 import { downloadLinkFor } from "./links";
-import { mirrorDueAt, shouldWriteNow, writeFailed, writeStarted, writeSucceeded } from "./mirror-policy";
 import { nextRetentionAt } from "./retention";
 import { applyRetention } from "./retention-sweep";
 import { nextJobDeadline } from "./timers";
-import { transition, type EventDraft, type JobCommand, type Refusal } from "./transition";
-
-export type NotFound = { status: 404; code: "job_not_found"; message: string };
-
-export type ApplyOutcome =
-  | { ok: true; job: JobState }
-  | { ok: false; refusal: Refusal | NotFound; job: JobState | null };
-
-export type CreateOutcome =
-  | { ok: true; job: JobState; replayed: boolean }
-  | { ok: false; refusal: Refusal };
-
-export interface RefusedCallback {
-  callback: CallbackName;
-  status: number;
-  code: string;
-  message: string;
-  attempt: number | null;
-}
-
-const NOT_FOUND: NotFound = { status: 404, code: "job_not_found", message: "no such job" };
-
-/** Events that change what D1 shows go out at once; progress is coalesced. */
-const isUrgent = (events: JobEvent[]) =>
-  events.some((e) => e.type !== "job:progress" && e.type !== "job:callback_refused");
+import { transition, type EventDraft, type JobCommand, type WorkerCommand } from "./transition";
 
 export class ExportJobState extends DurableObject<Env> {
   private readonly store: JobStore;
+  private readonly afterCommit: AfterCommit;
+  /** The alarm as last set by this instance; undefined until read from storage (the authority) once. */
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new JobStore(ctx.storage);
+    this.afterCommit = new AfterCommit(this.store, AFTER_COMMIT_EFFECTS);
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
-  private configCache: Config | undefined;
-  /** The list row last sent to the owner's feed (a saving only; see notifyOwnerFeed). */
-  private feedRowShown: string | undefined;
-
-  /** Env is fixed for the life of an instance, so it is parsed once per instance. */
   private get config(): Config {
-    return (this.configCache ??= readConfig(this.env));
+    return readConfig(this.env);
   }
 
   /** Creates the job; a repeat of the same request (Idempotency-Key) returns the existing one. */
@@ -90,14 +77,21 @@ export class ExportJobState extends DurableObject<Env> {
     }
     const now = Date.now();
     const job = createJobState(spec, now);
-    const events = this.store.create(job, requestFingerprint, [{ type: "job:created" }], now);
-    await this.publish(events, true, now);
+    const events = this.store.create(job, requestFingerprint, [{ type: "job:created" }], now, (c) =>
+      this.afterCommit.plan({ before: null, ...c }, this.config, now),
+    );
+    await this.afterSave(events, now, "wait");
     return { ok: true, job, replayed: false };
   }
 
   /** The job as stored, or null. */
   async read(): Promise<JobState | null> {
     return this.store.load()?.job ?? null;
+  }
+
+  /** A page of the event log for the console's timeline (see event-log-page.ts). */
+  async eventLogPage(since: number, limit: number): Promise<EventLogResponse | null> {
+    return this.store.load() ? readEventLogPage(this.ctx.storage.sql, since, limit) : null;
   }
 
   /**
@@ -112,8 +106,27 @@ export class ExportJobState extends DurableObject<Env> {
     const now = Date.now();
     const result = transition(stored.job, command, now, { retryBackoffMs: this.config.retryBackoffMs });
     if (!result.ok) return { ok: false, refusal: result.refusal, job: stored.job };
-    if (result.job !== stored.job) await this.save(result.job, result.events, now);
+    if (result.job !== stored.job) await this.save(stored.job, result.job, result.events, now, "wait");
     return { ok: true, job: result.job };
+  }
+
+  /**
+   * A GPU worker's callback. A refusal is written to the event log in the
+   * same call and transaction that refused it, so an operator can see why.
+   */
+  async callback(name: CallbackName, command: WorkerCommand): Promise<CallbackOutcome> {
+    const stored = this.store.load();
+    if (!stored) return { ok: false, refusal: NOT_FOUND, job: null };
+    const now = Date.now();
+    const result = transition(stored.job, command, now, { retryBackoffMs: this.config.retryBackoffMs });
+    if (!result.ok) {
+      const { status, code, message } = result.refusal;
+      const refused: EventDraft = { type: "job:callback_refused", callback: name, status, code, message, attempt: command.attempt };
+      await this.save(stored.job, stored.job, [refused], now);
+      return { ok: false, refusal: result.refusal, job: brief(this.store.load()!) };
+    }
+    if (result.job !== stored.job) await this.save(stored.job, result.job, result.events, now);
+    return { ok: true, job: brief(this.store.load()!) };
   }
 
   /**
@@ -121,22 +134,22 @@ export class ExportJobState extends DurableObject<Env> {
    * can be claimed; it starts (running) and its heartbeat clock runs from now,
    * so a lease that lapses goes back to the queue through the stall path.
    */
-  async claim(attempt: number): Promise<ApplyOutcome> {
+  async claim(attempt: number, worker?: string): Promise<ApplyOutcome> {
     const stored = this.store.load();
     if (!stored) return { ok: false, refusal: NOT_FOUND, job: null };
     if (stored.job.status !== "queued" || stored.job.attempt !== attempt) {
       const message = `attempt ${attempt} cannot be claimed: the job is ${stored.job.status} on attempt ${stored.job.attempt}`;
       return { ok: false, refusal: { status: 409, code: "not_claimable", message }, job: stored.job };
     }
-    return this.apply({ type: "heartbeat", attempt });
+    return this.apply({ type: "heartbeat", attempt, worker });
   }
 
-  /** Puts a refused callback in the event log, so an operator can see why an update was not taken. */
-  async recordRefusedCallback(refused: RefusedCallback): Promise<JobState | null> {
+  /** Logs a callback the Worker refused (bad token or body); null when there is no job. */
+  async recordRefusedCallback(refused: RefusedCallback): Promise<JobBrief | null> {
     const stored = this.store.load();
     if (!stored) return null;
-    await this.save(stored.job, [{ type: "job:callback_refused", ...refused }], Date.now());
-    return stored.job;
+    await this.save(stored.job, stored.job, [{ type: "job:callback_refused", ...refused }], Date.now());
+    return brief(this.store.load()!);
   }
 
   /** The WebSocket endpoint: `?since=<seq>` resumes after the last event a client saw. */
@@ -187,44 +200,62 @@ export class ExportJobState extends DurableObject<Env> {
     log.warn("socket.error", { job_id: this.ctx.id.name, error });
   }
 
-  /** Gives the clock's due transitions (stall, retry, fail) and a pending mirror write their turn. */
+  /** Gives the clock's due transitions (stall, retry, fail) and due or failed effects their turn. */
   override async alarm(): Promise<void> {
+    this.alarmAt = null; // the runtime cleared it by firing it
     const stored = this.store.load();
     if (!stored) return;
     const now = Date.now();
     const retention = await applyRetention(this.env, stored.job, now, this.config, () => this.deleteEverything());
     if (retention.kind === "job_deleted") return;
     if (retention.kind === "output_deleted") {
-      await this.save(retention.job, [], now);
+      this.commit(stored.job, retention.job, [], now);
+      await this.runEffects(now);
+      await this.scheduleAlarm();
       return;
     }
-    await retryDueNotice(this.ctx.storage, this.env, stored.job, now);
     const result = transition(stored.job, { type: "tick" }, now, { retryBackoffMs: this.config.retryBackoffMs });
     if (result.ok && result.job !== stored.job) {
-      await this.save(result.job, result.events, now);
-      return;
+      const events = this.commit(stored.job, result.job, result.events, now);
+      await this.broadcast(events);
     }
-    await this.syncMirror(false, now);
+    await this.runEffects(now);
     await this.scheduleAlarm();
   }
 
-  /** Persist first, then broadcast, mirror and reschedule. */
-  private async save(job: JobState, drafts: EventDraft[], now: number): Promise<void> {
-    const events = this.store.commit(job, drafts, now);
-    await this.publish(events, isUrgent(events), now);
+  /**
+   * Persist first (one transaction), then broadcast, then the effects: after
+   * the answer, or before it with "wait" (the client API's create, cancel and
+   * retry, so the caller's next list read shows the change; a failure is
+   * still only retried, never an error to the caller).
+   */
+  private async save(before: JobState, job: JobState, drafts: EventDraft[], now: number, effects?: "wait"): Promise<void> {
+    await this.afterSave(this.commit(before, job, drafts, now), now, effects);
   }
 
-  private async publish(events: JobEvent[], urgent: boolean, now: number): Promise<void> {
-    if (events.length > 0) {
-      const messages = await this.render(events);
-      const frames = messages.map((m) => JSON.stringify(m));
-      for (const ws of this.ctx.getWebSockets()) for (const frame of frames) this.sendFrame(ws, frame);
-      this.feedRowShown = notifyOwnerFeed(this.ctx, this.env, this.store.load(), events, this.feedRowShown);
-      await this.syncMirror(urgent, now);
-      const job = this.store.load()?.job;
-      if (job && needsDispatchNotice(job, events)) await noticeDispatch(this.ctx.storage, this.env, job, now);
-    }
-    await this.scheduleAlarm();
+  private commit(before: JobState, job: JobState, drafts: EventDraft[], now: number): StoredEvent[] {
+    return this.store.commit(job, drafts, now, (c) => this.afterCommit.plan({ before, ...c }, this.config, now));
+  }
+
+  private async afterSave(events: StoredEvent[], now: number, effects?: "wait"): Promise<void> {
+    await this.broadcast(events);
+    const runs = this.runEffects(now);
+    await this.scheduleAlarm(); // the runs' leases are already written: the alarm covers a lost run
+    if (effects === "wait") await runs.then(() => this.scheduleAlarm());
+    else this.ctx.waitUntil(runs.then(() => this.scheduleAlarm()));
+  }
+
+  /** Runs the due effects until none is due (asks made while they ran included). */
+  private runEffects(now: number): Promise<void> {
+    const stored = this.store.load();
+    const runs = stored && this.afterCommit.start(now, this.env, this.config, stored);
+    return runs ? runs.then(() => this.runEffects(Date.now())) : Promise.resolve();
+  }
+
+  private async broadcast(events: StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const frames = await this.render(events);
+    for (const ws of this.ctx.getWebSockets()) for (const frame of frames) this.sendFrame(ws, frame);
   }
 
   /** Sends a client what it missed since `since`, or a snapshot when that is no longer in the log. */
@@ -241,15 +272,24 @@ export class ExportJobState extends DurableObject<Env> {
       this.send(ws, snapshot);
       return;
     }
-    for (const message of await this.render(missed)) this.send(ws, message);
+    const frames =
+      stored.job.status === "completed"
+        ? await this.render(missed.map((text) => ({ text, event: JSON.parse(text) as JobEvent })))
+        : missed;
+    for (const frame of frames) this.sendFrame(ws, frame);
   }
 
-  /** Adds a fresh download link to messages that show the job completed. */
-  private async render(events: JobEvent[]): Promise<JobEvent[]> {
-    if (!events.some((e) => e.job.status === "completed")) return events;
+  /**
+   * The frames of `events`: their stored text, except that an event showing
+   * the job completed gets a fresh download link (a signed, expiring URL).
+   */
+  private async render(events: Pick<StoredEvent, "text" | "event">[]): Promise<string[]> {
+    if (!events.some((e) => e.event.job.status === "completed")) return events.map((e) => e.text);
     const job = this.store.load()?.job;
     const download = job ? await downloadLinkFor(job, this.config, Date.now()) : null;
-    return events.map((e) => (e.job.status === "completed" ? { ...e, job: { ...e.job, download } } : e));
+    return events.map((e) =>
+      e.event.job.status === "completed" ? JSON.stringify({ ...e.event, job: { ...e.event.job, download } }) : e.text,
+    );
   }
 
   private send(ws: WebSocket, message: ServerMessage): void {
@@ -264,29 +304,7 @@ export class ExportJobState extends DurableObject<Env> {
     }
   }
 
-  /** Writes the job to D1 when the mirror policy says so; a failure is retried from the alarm. */
-  private async syncMirror(urgent: boolean, now: number): Promise<void> {
-    const stored = this.store.load();
-    if (!stored) return;
-    const { mirrorIntervalMs } = this.config;
-    if (!shouldWriteNow(this.store.mirror(), stored.seq, urgent, now, mirrorIntervalMs)) return;
-    this.store.saveMirror(writeStarted(this.store.mirror(), now));
-    try {
-      await upsertJobRow(this.env.DB, toJobRow(stored.job, stored.seq));
-      this.store.saveMirror(writeSucceeded(this.store.mirror(), stored.seq));
-    } catch (err) {
-      const mirror = writeFailed(this.store.mirror(), Date.now());
-      this.store.saveMirror(mirror);
-      log.warn("mirror.write_failed", {
-        job_id: stored.job.id,
-        version: stored.seq,
-        failures: mirror.failures,
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
-  }
-
-  /** Retention's last step: the job's sockets are told and closed, then its storage (and alarm) goes. */
+  /** Retention's last step: the job's sockets are closed, then its storage (and alarm) goes. */
   private async deleteEverything(): Promise<void> {
     for (const ws of this.ctx.getWebSockets()) {
       try {
@@ -295,26 +313,27 @@ export class ExportJobState extends DurableObject<Env> {
         // Already closing.
       }
     }
-    await this.ctx.storage.deleteAll();
+    await this.store.deleteAll();
+    this.alarmAt = null; // deleteAll drops the alarm too
   }
 
-  /** One alarm serves the job's deadlines, retention and the mirror; set it to the earliest. */
+  /**
+   * One alarm serves the job's deadlines and its effects: it must fire no
+   * later than the earliest of them. An alarm already set sooner is kept (a
+   * heartbeat moves the stall deadline on every report; firing early only
+   * finds nothing due and sets the alarm again), so most updates set none.
+   */
   private async scheduleAlarm(): Promise<void> {
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     const stored = this.store.load();
     if (!stored) return;
-    const times = [
-      nextJobDeadline(stored.job),
-      nextRetentionAt(stored.job, this.config),
-      mirrorDueAt(this.store.mirror(), stored.seq, this.config.mirrorIntervalMs),
-      await pendingNoticeAt(this.ctx.storage),
-    ].filter((t): t is number => t !== null);
+    const times = [nextJobDeadline(stored.job), nextRetentionAt(stored.job, this.config), this.afterCommit.wakeAt()].filter(
+      (t): t is number => t !== null,
+    );
     const at = times.length > 0 ? Math.min(...times) : null;
-    const current = await this.ctx.storage.getAlarm();
-    if (at === null) {
-      if (current !== null) await this.ctx.storage.deleteAlarm();
-    } else if (current !== at) {
-      await this.ctx.storage.setAlarm(at);
-    }
+    if (at === this.alarmAt || (at !== null && this.alarmAt !== null && this.alarmAt <= at)) return;
+    this.alarmAt = at;
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
   }
 }
-

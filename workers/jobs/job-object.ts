@@ -4,7 +4,8 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
-import type { ExportJobState, NotFound } from "./export-job-state";
+import type { ExportJobState } from "./export-job-state";
+import type { NotFound } from "./outcomes";
 import { isJobId } from "./job-id";
 import type { Refusal } from "./transition";
 

@@ -1,14 +1,17 @@
 /**
  * The object's SQLite storage: the job, its append-only event log (the last
- * EVENT_LOG_LIMIT events, with a per-job seq that only grows) and the D1
- * mirror's bookkeeping. Every logical update is one synchronous transaction.
+ * EVENT_LOG_LIMIT events, with a per-job seq that only grows) and the rows of
+ * its after-commit effects. Every logical update is one synchronous transaction.
  *
- * Tables are created on the first create(), so an id that was only probed
- * (a GET of a job that does not exist) leaves no storage behind.
+ * The object is single-threaded and this store is the only writer of its
+ * storage, so the job and the effect rows are read from SQLite once per
+ * instance and the copy is replaced on every commit. Tables are created on
+ * the first create(), so an id that was only probed (a GET of a job that
+ * does not exist) leaves no storage behind.
  */
+import type { EffectRow } from "../effects/effect-schedule";
 import type { JobEvent } from "../protocol";
 import { toJobView, type JobState } from "./job";
-import { INITIAL_MIRROR, type MirrorState } from "./mirror-policy";
 import type { EventDraft } from "./transition";
 
 export const EVENT_LOG_LIMIT = 1000;
@@ -28,6 +31,18 @@ const MIGRATIONS = [
    );
    CREATE TABLE events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, message TEXT NOT NULL);
    CREATE TABLE mirror (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);`,
+  // After-commit effects replace the mirror's own bookkeeping; an existing job
+  // mirrors and notifies its dispatcher once more (both are idempotent).
+  `CREATE TABLE effects (
+     kind TEXT PRIMARY KEY,
+     due_at INTEGER,
+     failures INTEGER NOT NULL,
+     last_started_at INTEGER,
+     lease_until INTEGER
+   );
+   INSERT INTO effects (kind, due_at, failures) SELECT 'd1-mirror', 0, 0 FROM job;
+   INSERT INTO effects (kind, due_at, failures) SELECT 'dispatch', 0, 0 FROM job;
+   DROP TABLE mirror;`,
 ];
 
 export interface StoredJob {
@@ -37,105 +52,182 @@ export interface StoredJob {
   requestFingerprint: string;
 }
 
+/** An event as committed: `text` is what is stored, broadcast and replayed. */
+export interface StoredEvent {
+  type: JobEvent["type"];
+  event: JobEvent;
+  text: string;
+}
+
+/** Writes the effect rows a commit asks for, inside its transaction. */
+export type PlanEffects = (commit: { job: JobState; seq: number; events: StoredEvent[] }) => EffectRow[];
+
+type EffectRecord = {
+  kind: string;
+  due_at: number | null;
+  failures: number;
+  last_started_at: number | null;
+  lease_until: number | null;
+};
+
 export class JobStore {
+  private migrated = false;
+  /** undefined: not read from SQLite yet in this instance. */
+  private stored: StoredJob | null | undefined;
+  private effects: Map<string, EffectRow> | undefined;
+  /** SELECTs this instance has run (a test seam: updates must not read back what they wrote). */
+  reads = 0;
+
   constructor(private readonly storage: DurableObjectStorage) {}
 
-  private get sql() {
-    return this.storage.sql;
+  private exec<T extends Record<string, SqlStorageValue>>(query: string, ...bindings: unknown[]) {
+    if (query.startsWith("SELECT")) this.reads++;
+    return this.storage.sql.exec<T>(query, ...bindings);
   }
 
+  /** The schema version; probes sqlite_master only until it is known to be current. */
   private version(): number {
-    const exists = this.sql
-      .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+    if (this.migrated) return MIGRATIONS.length;
+    const exists = this.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
       .toArray().length;
     if (!exists) return 0;
-    return this.sql.exec<{ version: number }>("SELECT version FROM schema_version").one().version;
+    const version = this.exec<{ version: number }>("SELECT version FROM schema_version").one().version;
+    this.migrated = version === MIGRATIONS.length;
+    return version;
   }
 
   private migrate(): void {
     const from = this.version();
     if (from === MIGRATIONS.length) return;
     this.storage.transactionSync(() => {
-      for (let v = from; v < MIGRATIONS.length; v++) this.sql.exec(MIGRATIONS[v]!);
-      this.sql.exec("UPDATE schema_version SET version = ?", MIGRATIONS.length);
+      for (let v = from; v < MIGRATIONS.length; v++) this.storage.sql.exec(MIGRATIONS[v]!);
+      this.storage.sql.exec("UPDATE schema_version SET version = ?", MIGRATIONS.length);
     });
+    this.migrated = true;
   }
 
   /** The stored job, or null when this object holds none. */
   load(): StoredJob | null {
+    if (this.stored !== undefined) return this.stored;
     const version = this.version();
     if (version === 0) return null;
     if (version < MIGRATIONS.length) this.migrate();
-    const row = this.sql
-      .exec<{ state: string; seq: number; request_fingerprint: string }>(
-        "SELECT state, seq, request_fingerprint FROM job WHERE id = 1",
-      )
-      .toArray()[0];
-    if (!row) return null;
-    return { job: JSON.parse(row.state) as JobState, seq: row.seq, requestFingerprint: row.request_fingerprint };
+    const row = this.exec<{ state: string; seq: number; request_fingerprint: string }>(
+      "SELECT state, seq, request_fingerprint FROM job WHERE id = 1",
+    ).toArray()[0];
+    this.stored = row
+      ? { job: JSON.parse(row.state) as JobState, seq: row.seq, requestFingerprint: row.request_fingerprint }
+      : null;
+    return this.stored;
+  }
+
+  /** Deletes everything the object stores (retention), alarm included, and forgets its in-memory copy. */
+  async deleteAll(): Promise<void> {
+    await this.storage.deleteAll();
+    this.stored = undefined;
+    this.effects = undefined;
+    this.migrated = false;
   }
 
   /** Stores a new job and its first events. */
-  create(job: JobState, requestFingerprint: string, events: EventDraft[], now: number): JobEvent[] {
+  create(job: JobState, requestFingerprint: string, drafts: EventDraft[], now: number, plan: PlanEffects): StoredEvent[] {
     this.migrate();
     return this.storage.transactionSync(() => {
-      const stamped = this.appendEvents(job, 0, events, now);
-      this.sql.exec(
+      const events = this.appendEvents(job, 0, drafts, now);
+      this.exec(
         "INSERT INTO job (id, state, seq, request_fingerprint) VALUES (1, ?, ?, ?)",
         JSON.stringify(job),
-        stamped.length,
+        events.length,
         requestFingerprint,
       );
-      this.sql.exec("INSERT INTO mirror (id, state) VALUES (1, ?)", JSON.stringify(INITIAL_MIRROR));
-      return stamped;
+      this.writeEffects(plan({ job, seq: events.length, events }));
+      this.stored = { job, seq: events.length, requestFingerprint };
+      return events;
     });
   }
 
-  /** Saves `job` and appends `events` (stamped with the next seqs) in one transaction. */
-  commit(job: JobState, events: EventDraft[], now: number): JobEvent[] {
+  /** Saves `job`, appends `drafts` (stamped with the next seqs) and the effect rows they ask for, in one transaction. */
+  commit(job: JobState, drafts: EventDraft[], now: number, plan: PlanEffects): StoredEvent[] {
+    const current = this.load();
+    if (!current) throw new Error("commit on an object that holds no job");
     return this.storage.transactionSync(() => {
-      const { seq } = this.sql.exec<{ seq: number }>("SELECT seq FROM job WHERE id = 1").one();
-      const stamped = this.appendEvents(job, seq, events, now);
-      this.sql.exec("UPDATE job SET state = ?, seq = ? WHERE id = 1", JSON.stringify(job), seq + stamped.length);
-      return stamped;
+      const events = this.appendEvents(job, current.seq, drafts, now);
+      const seq = current.seq + events.length;
+      this.exec("UPDATE job SET state = ?, seq = ? WHERE id = 1", JSON.stringify(job), seq);
+      this.writeEffects(plan({ job, seq, events }));
+      // Replaced only once the transaction's statements all ran.
+      this.stored = { ...current, job, seq };
+      return events;
     });
   }
 
-  /** Inserts `events` after `seq` and trims the log to its last EVENT_LOG_LIMIT entries. */
-  private appendEvents(job: JobState, seq: number, events: EventDraft[], now: number): JobEvent[] {
-    if (events.length === 0) return [];
+  /** Inserts `drafts` after `seq` and trims the log to its last EVENT_LOG_LIMIT entries. */
+  private appendEvents(job: JobState, seq: number, drafts: EventDraft[], now: number): StoredEvent[] {
+    if (drafts.length === 0) return [];
     const view = toJobView(job, null);
     const at = new Date(now).toISOString();
-    const stamped = events.map((e, i) => ({ ...e, job_id: job.id, seq: seq + i + 1, at, job: view }) as JobEvent);
-    for (const e of stamped) {
-      this.sql.exec("INSERT INTO events (seq, type, message) VALUES (?, ?, ?)", e.seq, e.type, JSON.stringify(e));
+    const events = drafts.map((d, i) => {
+      const event = { ...d, job_id: job.id, seq: seq + i + 1, at, job: view } as JobEvent;
+      return { type: event.type, event, text: JSON.stringify(event) };
+    });
+    for (const e of events) {
+      this.exec("INSERT INTO events (seq, type, message) VALUES (?, ?, ?)", e.event.seq, e.type, e.text);
     }
-    this.sql.exec("DELETE FROM events WHERE seq <= ?", seq + events.length - EVENT_LOG_LIMIT);
-    return stamped;
+    this.exec("DELETE FROM events WHERE seq <= ?", seq + drafts.length - EVENT_LOG_LIMIT);
+    return events;
   }
 
   /**
-   * The events after `since`, oldest first; null when some of them have left
-   * the log (or `since` is ahead of it), in which case send a snapshot.
+   * The stored text of the events after `since`, oldest first; null when some
+   * of them have left the log (or `since` is ahead of it): send a snapshot.
    */
-  eventsSince(since: number): JobEvent[] | null {
+  eventsSince(since: number): string[] | null {
     const stored = this.load();
     if (!stored || since > stored.seq) return null;
     if (since === stored.seq) return [];
-    const oldest = this.sql.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM events").one().seq;
+    const oldest = this.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM events").one().seq;
     if (oldest === null || since + 1 < oldest) return null;
-    return this.sql
-      .exec<{ message: string }>("SELECT message FROM events WHERE seq > ? ORDER BY seq", since)
+    return this.exec<{ message: string }>("SELECT message FROM events WHERE seq > ? ORDER BY seq", since)
       .toArray()
-      .map((r) => JSON.parse(r.message) as JobEvent);
+      .map((r) => r.message);
   }
 
-  mirror(): MirrorState {
-    const row = this.sql.exec<{ state: string }>("SELECT state FROM mirror WHERE id = 1").toArray()[0];
-    return row ? (JSON.parse(row.state) as MirrorState) : INITIAL_MIRROR;
+  /** The after-commit effect rows, by kind (read once per instance). */
+  effectRows(): ReadonlyMap<string, EffectRow> {
+    if (this.effects) return this.effects;
+    const rows = this.load()
+      ? this.exec<EffectRecord>("SELECT kind, due_at, failures, last_started_at, lease_until FROM effects").toArray()
+      : [];
+    this.effects = new Map(
+      rows.map((r) => [
+        r.kind,
+        { kind: r.kind, dueAt: r.due_at, failures: r.failures, lastStartedAt: r.last_started_at, leaseUntil: r.lease_until },
+      ]),
+    );
+    return this.effects;
   }
 
-  saveMirror(mirror: MirrorState): void {
-    this.sql.exec("UPDATE mirror SET state = ? WHERE id = 1", JSON.stringify(mirror));
+  /** Saves effect rows (outside a commit: a run's start, success or failure). */
+  saveEffects(rows: EffectRow[]): void {
+    if (rows.length > 0) this.storage.transactionSync(() => this.writeEffects(rows));
+  }
+
+  private writeEffects(rows: EffectRow[]): void {
+    // A copy, put in place only once every statement ran (a throw rolls the transaction back).
+    const map = new Map(this.effectRows());
+    for (const r of rows) {
+      this.exec(
+        `INSERT INTO effects (kind, due_at, failures, last_started_at, lease_until) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (kind) DO UPDATE SET due_at = excluded.due_at, failures = excluded.failures,
+           last_started_at = excluded.last_started_at, lease_until = excluded.lease_until`,
+        r.kind,
+        r.dueAt,
+        r.failures,
+        r.lastStartedAt,
+        r.leaseUntil,
+      );
+      map.set(r.kind, r);
+    }
+    this.effects = map;
   }
 }

@@ -67,6 +67,8 @@ export interface JobState {
   jobRetentionMs?: number;
   /** When retention deleted the output from R2: its download is gone (410). */
   outputDeletedAt?: number;
+  /** Who runs the current attempt, when the tracker handed it out (pull lease name, push endpoint). */
+  worker?: string | null;
 }
 
 export interface NewJob {
@@ -144,6 +146,7 @@ export function toJobView(job: JobState, download: DownloadLink | null): Job {
     started_at: isoOrNull(job.startedAt),
     finished_at: isoOrNull(job.finishedAt),
     last_heartbeat_at: isoOrNull(job.lastHeartbeatAt),
+    worker: job.worker ?? null,
   };
 }
 

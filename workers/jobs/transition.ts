@@ -23,7 +23,8 @@ import { expireAt, giveUpAt, lastWordAt, retryBackoffMs, stallAt } from "./timer
 /** What a GPU worker's callback asks, for the attempt its token was minted for. */
 export type WorkerCommand =
   | { type: "progress"; attempt: number; report: ProgressReport }
-  | { type: "heartbeat"; attempt: number }
+  /** `worker`: the name of who claimed the attempt (a pull lease, a push endpoint), when it starts it. */
+  | { type: "heartbeat"; attempt: number; worker?: string }
   | { type: "output"; attempt: number; output: StoredOutput }
   | { type: "complete"; attempt: number; report: CompleteReport }
   | { type: "error"; attempt: number; report: ErrorReport }
@@ -133,7 +134,8 @@ function fromWorker(
   const events: EventDraft[] = [];
   let next: JobState = { ...job, lastHeartbeatAt: now, updatedAt: now };
   if (job.status === "queued") {
-    next = { ...next, status: "running", startedAt: now, retryAt: null };
+    const worker = command.type === "heartbeat" ? (command.worker ?? null) : null;
+    next = { ...next, status: "running", startedAt: now, retryAt: null, worker };
     events.push({ type: "job:started" });
   }
   if (job.stalledSince !== null) {

@@ -11,7 +11,8 @@ import { verifyCallbackToken } from "../auth/callback-token";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
-import type { JobState } from "../jobs/job";
+import type { Context } from "hono";
+import type { JobBrief } from "../jobs/outcomes";
 import { jobNotFound, jobObject, refusalError, validJobId } from "../jobs/job-object";
 import { reportRefusal, type WorkerCommand } from "../jobs/transition";
 import {
@@ -29,15 +30,28 @@ import { checkUpload, storeOutput } from "../outputs/upload";
 const MAX_CALLBACK_BODY = 16 * 1024;
 
 /** The answer to a worker: the job's status, and whether it should stop. */
-function answer(jobId: string, job: JobState | null, error?: { code: string; message: string }): CallbackAnswer {
+function answer(jobId: string, job: JobBrief | null, error?: { code: string; message: string }): CallbackAnswer {
   return {
     ok: error === undefined,
     job_id: jobId,
     status: job?.status ?? null,
     attempt: job?.attempt ?? null,
     canceled: job?.status === "canceled",
+    seq: job?.seq ?? null,
     ...(error && { error }),
   };
+}
+
+const callbackName = (c: Context<AppEnv>) => c.req.path.split("/").at(-1) as CallbackName;
+
+/** A refusal the job's object already wrote to its log (in the call that refused it). */
+class RecordedRefusal extends ApiError {
+  constructor(
+    error: ApiError,
+    readonly job: JobBrief | null,
+  ) {
+    super(error.status, error.code, error.message);
+  }
 }
 
 /**
@@ -49,7 +63,11 @@ const recordRefusals = createMiddleware<AppEnv>(async (c, next) => {
   const err = c.error;
   if (!(err instanceof ApiError) || c.res.status === 404) return;
   const id = c.req.param("id")!;
-  const callback = c.req.path.split("/").at(-1) as CallbackName;
+  if (err instanceof RecordedRefusal) {
+    c.res = c.json(answer(id, err.job, { code: err.code, message: err.message }), err.status);
+    return;
+  }
+  const callback = callbackName(c);
   const attempt = c.get("attempt") ?? null;
   const job = await jobObject(c.env, id).recordRefusedCallback({
     callback,
@@ -76,10 +94,11 @@ const requireCallbackToken = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Runs a worker command on the job and answers with its new state. */
-async function run(env: Env, id: string, command: WorkerCommand): Promise<CallbackAnswer> {
-  const outcome = await jobObject(env, id).apply(command);
-  if (!outcome.ok) throw refusalError(outcome.refusal);
+/** Runs a worker command on the job (one call) and answers with its new state. */
+async function run(c: Context<AppEnv>, command: WorkerCommand): Promise<CallbackAnswer> {
+  const id = c.req.param("id")!;
+  const outcome = await jobObject(c.env, id).callback(callbackName(c), command);
+  if (!outcome.ok) throw new RecordedRefusal(refusalError(outcome.refusal), outcome.job);
   return answer(id, outcome.job);
 }
 
@@ -95,26 +114,26 @@ export const callbackRoutes = new Hono<AppEnv>()
 
   .post("/:id/callbacks/progress", jsonBody(MAX_CALLBACK_BODY), validate("json", ProgressReport), async (c) => {
     const report = c.req.valid("json");
-    return c.json(await run(c.env, c.req.param("id"), { type: "progress", attempt: c.var.attempt, report }));
+    return c.json(await run(c, { type: "progress", attempt: c.var.attempt, report }));
   })
 
   .post("/:id/callbacks/heartbeat", async (c) => {
-    return c.json(await run(c.env, c.req.param("id"), { type: "heartbeat", attempt: c.var.attempt }));
+    return c.json(await run(c, { type: "heartbeat", attempt: c.var.attempt }));
   })
 
   .post("/:id/callbacks/complete", jsonBody(MAX_CALLBACK_BODY, { optional: true }), validate("json", CompleteReport), async (c) => {
     const report = c.req.valid("json");
-    return c.json(await run(c.env, c.req.param("id"), { type: "complete", attempt: c.var.attempt, report }));
+    return c.json(await run(c, { type: "complete", attempt: c.var.attempt, report }));
   })
 
   .post("/:id/callbacks/error", jsonBody(MAX_CALLBACK_BODY), validate("json", ErrorReport), async (c) => {
     const report = c.req.valid("json");
-    return c.json(await run(c.env, c.req.param("id"), { type: "error", attempt: c.var.attempt, report }));
+    return c.json(await run(c, { type: "error", attempt: c.var.attempt, report }));
   })
 
   .post("/:id/callbacks/release", jsonBody(MAX_CALLBACK_BODY, { optional: true }), validate("json", ReleaseReport), async (c) => {
     const report = c.req.valid("json");
-    return c.json(await run(c.env, c.req.param("id"), { type: "release", attempt: c.var.attempt, report }));
+    return c.json(await run(c, { type: "release", attempt: c.var.attempt, report }));
   })
 
   .put("/:id/callbacks/output", validate("query", OutputQuery), async (c) => {
@@ -123,8 +142,7 @@ export const callbackRoutes = new Hono<AppEnv>()
     const upload = checkUpload(c.req.raw, c.var.config.maxOutputBytes);
     // Check the attempt may still report before reading a byte, without changing the job: an
     // upload that never arrives whole (refused below) must leave the job exactly as it was.
-    const stub = jobObject(c.env, id);
-    const current = await stub.read();
+    const current = await jobObject(c.env, id).read();
     if (!current) throw jobNotFound();
     const refusal = reportRefusal(current, attempt);
     if (refusal) throw refusalError(refusal);
@@ -133,11 +151,11 @@ export const callbackRoutes = new Hono<AppEnv>()
       attempt,
       filename: c.req.valid("query").filename,
     });
-    const outcome = await stub.apply({ type: "output", attempt, output });
-    if (!outcome.ok) {
+    try {
+      return c.json(await run(c, { type: "output", attempt, output }));
+    } catch (err) {
       // The job moved on while the bytes were in flight (e.g. canceled): keep no orphan.
       await c.env.OUTPUTS.delete(output.key);
-      throw refusalError(outcome.refusal);
+      throw err;
     }
-    return c.json(answer(id, outcome.job));
   });

@@ -14,7 +14,7 @@ import { toJobViewWithInput, type JobState } from "../jobs/job";
 import { createJob } from "../jobs/create-job";
 import { jobNotFound, jobObject, refusalError, validJobId } from "../jobs/job-object";
 import { callbackCredentials, downloadLinkFor, jobLinks } from "../jobs/links";
-import { CancelJobBody, CreateJobBody, ListJobsQuery, type CreateJobResponse } from "../protocol";
+import { CancelJobBody, CreateJobBody, EventLogQuery, ListJobsQuery, type CreateJobResponse } from "../protocol";
 import type { Config } from "../config";
 import { limitJobCreation } from "../rate-limit/limit-job-creation";
 
@@ -48,10 +48,12 @@ export const jobRoutes = new Hono<AppEnv>()
   })
 
   .get("/", requireReader(), requireOwnerScope, validate("query", ListJobsQuery), async (c) => {
-    const { status, limit, cursor } = c.req.valid("query");
+    const { status, kind, q, limit, cursor } = c.req.valid("query");
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (after === null) throw new ApiError(400, "invalid_cursor", "cursor is not one this API returned");
-    const page = await guardD1("jobs.list", c.var.config.d1TimeoutMs, () => listJobRows(c.env.DB, c.var.owner, { status, limit, after }));
+    const page = await guardD1("jobs.list", c.var.config.d1TimeoutMs, () =>
+      listJobRows(c.env.DB, c.var.owner, { status, kind, idContains: q, limit, after }),
+    );
     return c.json({ jobs: page.rows.map(toJobSummary), next_cursor: page.nextCursor });
   })
 
@@ -60,6 +62,16 @@ export const jobRoutes = new Hono<AppEnv>()
     if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
     const queue = await queueStanding(c.env, c.var.config, job, Date.now());
     return c.json({ ...(await jobBody(job, c.var.config)), queue });
+  })
+
+  .get("/:id/events", requireReader(), validJobId, validate("query", EventLogQuery), async (c) => {
+    const stub = jobObject(c.env, c.req.param("id"));
+    const job = await stub.read();
+    if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
+    const { since, limit } = c.req.valid("query");
+    const page = await stub.eventLogPage(since, limit);
+    if (!page) throw jobNotFound();
+    return c.json(page);
   })
 
   .get("/:id/callback", requireApiKey, validJobId, async (c) => {

@@ -44,7 +44,7 @@ async function leaseOnce(
       if (job) await coordinator.sync(toDispatchView(job));
       return null;
     }
-    const outcome = await jobObject(env, entry.jobId).claim(entry.attempt);
+    const outcome = await jobObject(env, entry.jobId).claim(entry.attempt, request.worker);
     if (!outcome.ok) {
       log.warn("lease.claim_refused", { job_id: entry.jobId, attempt: entry.attempt, code: outcome.refusal.code });
       await coordinator.forget(entry.jobId, entry.attempt);

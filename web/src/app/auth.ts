@@ -1,80 +1,54 @@
 /**
- * The auth seam: the only module of the pages that deals with credentials.
- *
- * The page never holds the API key. It asks its backend (here the demo
- * backend under /api/demo, standing in for the customer's server) for
- * short-lived read-only viewer tokens, and sends writes (create, cancel,
- * retry) through that backend. Reads go to the tracker's API with the token.
+ * The credential seam of the console. The API key is typed into the sign-in
+ * form once and exchanged for an HttpOnly session cookie (POST /api/session);
+ * the page never stores the key. Sockets cannot rely on cookies across every
+ * deployment, so for them the session mints short-lived, read-only viewer
+ * tokens (POST /api/viewer-tokens), the same credential an embedding customer
+ * gives its own users.
  */
-import {
-  ErrorBody,
-  ListJobsResponse,
-  ViewerTokenResponse,
-  type Job,
-  type JobStatus,
-} from "../../../workers/protocol";
+import { SessionResponse, ViewerTokenResponse } from "../../../workers/protocol";
+import { ApiRequestError, call, post } from "./api";
 
-/** Renew a token this long before it expires. */
+/** Viewer tokens for the sockets live this long, and are renewed a minute before they end. */
+const VIEWER_TTL_SECONDS = 600;
 const RENEW_MARGIN_MS = 60_000;
-let session: Promise<ViewerTokenResponse> | null = null;
+let viewer: Promise<ViewerTokenResponse> | null = null;
 
-export class ApiRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+/** Who is signed in; without a session, why it ended (null when there never was one). */
+export async function currentSession(): Promise<{ session: SessionResponse } | { session: null; ended: string | null }> {
+  try {
+    return { session: await call("/api/session", {}, (b) => SessionResponse.parse(b)) };
+  } catch (err) {
+    if (err instanceof ApiRequestError && err.status === 401) {
+      return { session: null, ended: err.code === "unauthorized" ? null : err.message };
+    }
+    throw err;
   }
 }
 
-async function call<T>(path: string, init: RequestInit, parse: (body: unknown) => T): Promise<T> {
-  const response = await fetch(path, init);
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const error = ErrorBody.safeParse(body);
-    throw new ApiRequestError(
-      response.status,
-      error.success ? error.data.error.code : "http_error",
-      error.success ? error.data.error.message : `request failed with ${response.status}`,
-    );
-  }
-  return parse(body);
+export async function signIn(apiKey: string): Promise<SessionResponse> {
+  viewer = null;
+  return call("/api/session", post({ api_key: apiKey.trim() }), (b) => SessionResponse.parse(b));
 }
 
-const post = (body?: unknown): RequestInit => ({
-  method: "POST",
-  headers: body === undefined ? {} : { "content-type": "application/json" },
-  body: body === undefined ? undefined : JSON.stringify(body),
-});
+export async function signOut(): Promise<void> {
+  viewer = null;
+  await call("/api/session", post(undefined, "DELETE"), () => undefined);
+}
 
-/** An owner-scoped viewer token, renewed shortly before it expires. */
+/** The local dev key, offered by a dev server (DEMO_MODE, loopback) only; null elsewhere. */
+export async function devKey(): Promise<string | null> {
+  const response = await fetch("/api/session/dev-key").catch(() => null);
+  if (!response?.ok) return null;
+  const body = (await response.json().catch(() => null)) as { api_key?: unknown } | null;
+  return typeof body?.api_key === "string" ? body.api_key : null;
+}
+
+/** An owner-scoped viewer token for the job and feed sockets, renewed shortly before it expires. */
 export async function viewerToken(): Promise<string> {
-  const current = session && (await session.catch(() => null));
+  const current = viewer && (await viewer.catch(() => null));
   if (!current || Date.parse(current.expires_at) - Date.now() < RENEW_MARGIN_MS) {
-    session = call("/api/demo/session", post(), (b) => ViewerTokenResponse.parse(b));
+    viewer = call("/api/viewer-tokens", post({ ttl_seconds: VIEWER_TTL_SECONDS }), (b) => ViewerTokenResponse.parse(b));
   }
-  return (await session!).token;
-}
-
-/** Starts a job through the backend. */
-export async function createJob(kind: string, input: unknown): Promise<Job> {
-  return call("/api/demo/jobs", post({ kind, input }), (b) => (b as { job: Job }).job);
-}
-
-export async function cancelJob(id: string): Promise<void> {
-  await call(`/api/demo/jobs/${encodeURIComponent(id)}/cancel`, post(), () => undefined);
-}
-
-export async function retryJob(id: string): Promise<void> {
-  await call(`/api/demo/jobs/${encodeURIComponent(id)}/retry`, post(), () => undefined);
-}
-
-/** One page of the owner's jobs, read with the viewer token. */
-export async function listJobs(status: JobStatus | null, cursor: string | null): Promise<ListJobsResponse> {
-  const query = new URLSearchParams({ limit: "20" });
-  if (status) query.set("status", status);
-  if (cursor) query.set("cursor", cursor);
-  const init = { headers: { authorization: `Bearer ${await viewerToken()}` } };
-  return call(`/api/jobs?${query}`, init, (b) => ListJobsResponse.parse(b));
+  return (await viewer!).token;
 }

@@ -48,3 +48,19 @@ export function formatAgo(iso: string, now: number): string {
   if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
   return new Date(iso).toLocaleDateString();
 }
+
+/** "job_abcd…wxyz": enough of an id to tell rows apart at a glance. */
+export function shortId(id: string): string {
+  return id.length > 18 ? `${id.slice(0, 12)}…${id.slice(-4)}` : id;
+}
+
+/** "14:03:07" in the viewer's time zone, for timelines. */
+export function formatClock(iso: string): string {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+}
+
+/** "Dec 2, 14:03:07". */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  return `${d.toLocaleDateString([], { month: "short", day: "numeric" })}, ${formatClock(iso)}`;
+}

@@ -1,56 +1,121 @@
-/** One job, live: progress, timing, attempt, error, and the actions that fit its state. */
+/**
+ * One job: asked of the API first (an unknown or foreign job is "not found" at
+ * once, before any socket opens), then followed live. Progress, the current
+ * state, times, actions, attempts, the timeline and the input.
+ */
 import { useEffect, useState } from "react";
+import type { JobWithInput } from "../../../workers/protocol";
 import { useExportJob, type Job } from "../client";
-import { cancelJob, retryJob, viewerToken } from "./auth";
-import { elapsedSeconds, formatBytes, formatDuration, formatPercent, remainingSeconds } from "./format";
-import { ConnectionPill, ProgressBar, StatusBadge, useNow } from "./parts";
-import { navigate } from "./router";
+import { getJob } from "./api";
+import { viewerToken } from "./auth";
+import { elapsedSeconds, formatBytes, formatDateTime, formatDuration, formatPercent, remainingSeconds } from "./format";
+import { JobActions } from "./job-actions";
+import { currentNotice } from "./job-notice";
+import { AttemptsTable, InputPanel, Timeline } from "./job-history";
+import { ConnectionPill, CopyButton, ProgressBar, StatusBadge, useNow } from "./parts";
+import { firstStartedAt } from "./timeline";
+import { linkTo } from "./router";
+import { useJobEvents } from "./use-job-events";
 
-/** How long the page waits for a first answer before saying it may be the wrong link. */
-const NO_ANSWER_MS = 8000;
+type Loaded = { kind: "loading" } | { kind: "missing" } | { kind: "failed"; message: string } | { kind: "found"; job: JobWithInput };
 
 export function JobPage({ id }: { id: string }) {
-  const { job, connection } = useExportJob(id, viewerToken);
-  const [openedAt] = useState(Date.now);
-  const now = useNow();
+  const [loaded, setLoaded] = useState<Loaded>({ kind: "loading" });
   useEffect(() => {
-    document.title = job ? `${formatPercent(job.progress.percent)} · ${job.kind} · Exports` : "Export · Exports";
-  }, [job]);
-  const waitedLong = !job && now - openedAt > NO_ANSWER_MS;
+    getJob(id).then(
+      (job) => setLoaded(job ? { kind: "found", job } : { kind: "missing" }),
+      (err) => setLoaded({ kind: "failed", message: err instanceof Error ? err.message : String(err) }),
+    );
+  }, [id]);
   return (
-    <main className="page">
-      <nav className="crumbs">
-        <a href="/" onClick={(e) => (e.preventDefault(), navigate("/"))}>
+    <main className="page wide">
+      <nav className="crumbs" aria-label="Breadcrumb">
+        <a href="/" onClick={linkTo("/")}>
           ← All exports
         </a>
-        <ConnectionPill state={connection} />
       </nav>
-      {job ? (
-        <JobCard job={job} />
+      {loaded.kind === "found" ? (
+        <LiveJob initial={loaded.job} />
+      ) : loaded.kind === "missing" ? (
+        <section className="card" data-testid="not-found">
+          <h1>Export not found</h1>
+          <p className="muted">
+            No export <code>{id}</code> among yours: check the link, or whether it belongs to another owner.
+          </p>
+        </section>
+      ) : loaded.kind === "failed" ? (
+        <section className="card">
+          <h1>Export</h1>
+          <p className="error" role="alert">
+            {loaded.message}
+          </p>
+        </section>
       ) : (
         <section className="card skeleton" aria-busy="true">
-          {waitedLong ? "No answer for this export yet: check the link, or wait while we keep trying." : "Loading export…"}
+          <h1>Loading export…</h1>
         </section>
       )}
     </main>
   );
 }
 
-function JobCard({ job }: { job: Job }) {
-  const now = useNow();
-  const { progress } = job;
-  const elapsed = elapsedSeconds(job, now);
-  const eta = job.status === "running" ? remainingSeconds(progress.eta_seconds, progress.updated_at, now) : null;
+function LiveJob({ initial }: { initial: JobWithInput }) {
+  const live = useExportJob(initial.id, viewerToken);
+  const job: Job = live.job ?? initial;
+  const { events, problem } = useJobEvents(initial.id, live.seq);
+  useEffect(() => {
+    document.title = `${formatPercent(job.progress.percent)} ${job.status} · ${job.kind} · Export console`;
+  }, [job.progress.percent, job.status, job.kind]);
   return (
-    <section className="card" data-testid="job" data-status={job.status}>
-      <header className="card-head">
-        <div>
-          <h1>{job.kind}</h1>
-          <code className="job-id">{job.id}</code>
+    <>
+      <section className="card job" data-testid="job" data-status={job.status}>
+        <header className="job-head">
+          <div className="job-title">
+            <h1>
+              {job.kind} <StatusBadge status={job.status} />
+            </h1>
+            <p className="job-id">
+              <code data-testid="job-id">{job.id}</code>
+              <CopyButton text={job.id} label="Copy job id" />
+            </p>
+          </div>
+          <ConnectionPill state={live.connection} />
+        </header>
+        <JobProgress job={job} />
+        <JobFacts job={job} startedAt={firstStartedAt(events, job)} />
+        {job.download && job.output?.content_type.startsWith("image/") && (
+          <img className="preview" src={job.download.url} alt={`Output: ${job.output.filename}`} />
+        )}
+        <JobActions job={job} />
+      </section>
+      <div className="job-columns">
+        <section className="card" aria-labelledby="timeline-title">
+          <h2 id="timeline-title">Timeline</h2>
+          {problem && <p className="error-inline">{problem}</p>}
+          <Timeline events={events} />
+        </section>
+        <div className="side">
+          <section className="card" aria-labelledby="attempts-title">
+            <h2 id="attempts-title">Attempts</h2>
+            <AttemptsTable events={events} current={job} />
+          </section>
+          <section className="card" aria-labelledby="input-title">
+            <h2 id="input-title">Input</h2>
+            <InputPanel input={initial.input} />
+          </section>
         </div>
-        <StatusBadge status={job.status} />
-      </header>
+      </div>
+    </>
+  );
+}
 
+function JobProgress({ job }: { job: Job }) {
+  // useNow re-renders every second; the clock itself is read now, not as of the last tick.
+  const now = Math.max(useNow(), Date.now());
+  const notice = currentNotice(job, now);
+  const { progress } = job;
+  return (
+    <>
       <div className="progress-row">
         <ProgressBar percent={progress.percent} status={job.status} label="Export progress" />
         <span className="percent" data-testid="percent">
@@ -58,31 +123,33 @@ function JobCard({ job }: { job: Job }) {
         </span>
       </div>
       <p className="stage">
-        <strong>{progress.stage ?? (job.status === "queued" ? "Waiting for a worker" : "\u00a0")}</strong>
-        <span className="message">{progress.message ?? "\u00a0"}</span>
+        <strong>{progress.stage ?? "\u00a0"}</strong>
+        <span className="message">{progress.message ?? ""}</span>
       </p>
-
-      <dl className="facts">
-        <Fact label="Elapsed" value={elapsed === null ? "–" : formatDuration(elapsed)} />
-        <Fact label="Time left" value={eta === null ? "–" : `~${formatDuration(eta)}`} />
-        <Fact label="Attempt" value={`${job.attempt} of ${job.max_attempts}`} testId="attempt" />
-        <Fact label="Output" value={job.output ? formatBytes(job.output.size) : "–"} />
-      </dl>
-
-      {job.status === "queued" && job.retry_at && Date.parse(job.retry_at) > now && (
-        <p className="notice">Next attempt in {formatDuration((Date.parse(job.retry_at) - now) / 1000)}.</p>
-      )}
-      {job.stalled_since && job.status === "running" && (
-        <p className="notice">No word from the worker for a while; it will be retried if it stays silent.</p>
-      )}
-      {job.error && job.status !== "completed" && (
-        <p className="error" role="alert" data-testid="error">
-          {job.status === "queued" ? `Attempt ${job.error.attempt} failed, retrying: ` : ""}
-          {job.error.message}
+      {notice && (
+        <p className={`notice notice-${notice.tone}`} role={notice.tone === "bad" ? "alert" : "status"} data-testid={notice.tone === "bad" ? "error" : "notice"}>
+          {notice.text}
         </p>
       )}
-      <JobActions job={job} />
-    </section>
+    </>
+  );
+}
+
+function JobFacts({ job, startedAt }: { job: Job; startedAt: string | null }) {
+  const now = useNow();
+  const elapsed = elapsedSeconds({ started_at: startedAt, finished_at: job.finished_at }, now);
+  const eta = job.status === "running" ? remainingSeconds(job.progress.eta_seconds, job.progress.updated_at, now) : null;
+  return (
+    <dl className="facts">
+      <Fact label="Created" value={formatDateTime(job.created_at)} />
+      <Fact label="Started" value={startedAt ? formatDateTime(startedAt) : "–"} />
+      <Fact label="Finished" value={job.finished_at ? formatDateTime(job.finished_at) : "–"} />
+      <Fact label="Duration" value={elapsed === null ? "–" : formatDuration(elapsed)} testId="duration" />
+      <Fact label="Time left" value={eta === null ? "–" : `~${formatDuration(eta)}`} />
+      <Fact label="Attempt" value={`${job.attempt} of ${job.max_attempts}`} testId="attempt" />
+      <Fact label="Output" value={job.output ? `${formatBytes(job.output.size)} · ${job.output.content_type}` : "–"} />
+      <Fact label="Worker" value={job.worker ?? "–"} testId="worker" />
+    </dl>
   );
 }
 
@@ -91,42 +158,6 @@ function Fact({ label, value, testId }: { label: string; value: string; testId?:
     <div>
       <dt>{label}</dt>
       <dd data-testid={testId}>{value}</dd>
-    </div>
-  );
-}
-
-function JobActions({ job }: { job: Job }) {
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const run = (action: (id: string) => Promise<void>) => async () => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await action(job.id);
-    } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div className="actions">
-      {job.status === "completed" && job.download && (
-        <a className="button primary" href={job.download.url} download={job.output?.filename}>
-          Download {job.output?.filename ?? "output"}
-        </a>
-      )}
-      {(job.status === "failed" || job.status === "canceled") && (
-        <button className="button primary" disabled={busy} onClick={run(retryJob)}>
-          Retry
-        </button>
-      )}
-      {(job.status === "queued" || job.status === "running") && (
-        <button className="button" disabled={busy} onClick={run(cancelJob)}>
-          Cancel
-        </button>
-      )}
-      {problem && <span className="error-inline">{problem}</span>}
     </div>
   );
 }

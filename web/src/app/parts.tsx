@@ -1,4 +1,4 @@
-/** Small shared pieces: status badge, connection pill, progress bar, a ticking clock. */
+/** Small shared pieces: status badge, connection pill, progress bar, copy button, a ticking clock. */
 import { useEffect, useState } from "react";
 import type { ConnectionState, JobStatus } from "../client";
 import { formatPercent } from "./format";
@@ -48,4 +48,23 @@ export function useNow(ms = 1000): number {
     return () => clearInterval(timer);
   }, [ms]);
   return now;
+}
+
+/** Copies `text` to the clipboard and says so for a moment. */
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1500);
+    } catch {
+      // No clipboard (an insecure origin): the id is selectable text anyway.
+    }
+  };
+  return (
+    <button type="button" className="button small ghost" onClick={copy} aria-label={label}>
+      {copied ? "Copied" : "Copy"}
+    </button>
+  );
 }

@@ -1,26 +1,36 @@
 /**
  * The owner's job list, live: the first page is (re)loaded on every feed
  * (re)connect and on a filter change; feed messages update rows in place.
+ * The stats on top are refetched when a feed message arrives (at most once a second).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { applyFeedMessage, applyPage, emptyJobList, subscribeToFeed, type ConnectionState, type JobStatus } from "../client";
-import { listJobs, viewerToken } from "./auth";
+import type { StatsResponse } from "../../../workers/protocol";
+import { applyFeedMessage, applyPage, emptyJobList, subscribeToFeed, type ConnectionState } from "../client";
+import { listJobs, stats } from "./api";
+import { viewerToken } from "./auth";
+import { filtersSearch, matchesFilters, type ListFilters } from "./list-filters";
 
-export function useJobList(status: JobStatus | null) {
-  const [list, setList] = useState(() => emptyJobList(status));
+const STATS_EVERY_MS = 1000;
+
+export function useJobList(filters: ListFilters) {
+  const [list, setList] = useState(() => emptyJobList(filters.status));
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [loading, setLoading] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const statusRef = useRef(status);
-  statusRef.current = status;
+  const [counts, setCounts] = useState<StatsResponse | null>(null);
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
+  const key = filtersSearch(filters);
 
   const load = useCallback(async (cursor: string | null) => {
-    const forStatus = statusRef.current;
+    const forFilters = filtersRef.current;
     setLoading(true);
     try {
-      const page = await listJobs(forStatus, cursor);
-      // A filter changed while this page was on its way: drop it.
-      if (statusRef.current === forStatus) setList((current) => applyPage(current, page, cursor !== null));
+      const page = await listJobs(forFilters, cursor);
+      // The filters changed while this page was on its way: drop it.
+      if (filtersSearch(filtersRef.current) === filtersSearch(forFilters)) {
+        setList((current) => applyPage(current, page, cursor !== null));
+      }
       setProblem(null);
     } catch (err) {
       setProblem(err instanceof Error ? err.message : String(err));
@@ -29,27 +39,43 @@ export function useJobList(status: JobStatus | null) {
     }
   }, []);
 
-  useEffect(() => {
-    setList((current) => ({ ...emptyJobList(status), live: current.live }));
-    void load(null);
-  }, [status, load]);
+  const statsDue = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refreshStats = useCallback(() => {
+    if (statsDue.current) return;
+    statsDue.current = setTimeout(() => {
+      statsDue.current = null;
+      stats().then(setCounts, () => undefined);
+    }, STATS_EVERY_MS);
+  }, []);
 
-  useEffect(
-    () =>
-      subscribeToFeed({
-        token: viewerToken,
-        onMessage: (message) => setList((current) => applyFeedMessage(current, message)),
-        onConnection: (state) => {
-          setConnection(state);
-          if (state === "live") void load(null);
-        },
-      }),
-    [load],
-  );
+  useEffect(() => {
+    setList((current) => ({ ...emptyJobList(filtersRef.current.status), live: current.live }));
+    void load(null);
+  }, [key, load]);
+
+  useEffect(() => {
+    void stats().then(setCounts, () => undefined);
+    const stop = subscribeToFeed({
+      token: viewerToken,
+      onMessage: (message) => {
+        setList((current) => applyFeedMessage(current, message));
+        refreshStats();
+      },
+      onConnection: (state) => {
+        setConnection(state);
+        if (state === "live") void load(null);
+      },
+    });
+    return () => {
+      stop();
+      if (statsDue.current) clearTimeout(statsDue.current);
+    };
+  }, [load, refreshStats]);
 
   const loadMore = useCallback(() => {
     if (list.nextCursor) void load(list.nextCursor);
   }, [list.nextCursor, load]);
 
-  return { list, connection, loading, problem, loadMore };
+  const rows = list.rows.filter((row) => matchesFilters(row, filters));
+  return { rows, nextCursor: list.nextCursor, connection, loading, problem, loadMore, stats: counts };
 }
