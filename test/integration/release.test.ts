@@ -18,8 +18,8 @@ async function release(created: Pick<CreateJobResponse, "job" | "callback">, tok
   return { status: res.status, body: await res.json<CallbackAnswer>() };
 }
 
-async function lease(kind: string): Promise<LeaseResponse | null> {
-  const res = await postJson("/api/worker/lease", { worker: "release-test", kinds: [kind], wait_seconds: 0 }, workerAuth);
+async function lease(kind: string, worker = "release-test"): Promise<LeaseResponse | null> {
+  const res = await postJson("/api/worker/lease", { worker, kinds: [kind], wait_seconds: 0 }, workerAuth);
   return res.status === 200 ? res.json<LeaseResponse>() : null;
 }
 
@@ -54,13 +54,15 @@ describe("releasing a job", () => {
     expect((await callback({ ...created, callback: fresh }, "complete")).body).toMatchObject({ status: "completed" });
   });
 
-  it("puts a pull job straight back in its owner's queue for the next worker", async () => {
+  it("puts a pull job straight back in its owner's queue for another worker", async () => {
     const kind = "release.pull";
     const created = await createJob({ kind, dispatch: "pull" });
-    const first = (await lease(kind))!;
+    const first = (await lease(kind, "gpu-draining"))!;
     expect(first.job).toMatchObject({ id: created.job.id, attempt: 1 });
     await release({ job: created.job, callback: first.callback });
-    const second = await lease(kind);
+    // The releasing worker's own polls still in flight do not take it straight back.
+    expect(await lease(kind, "gpu-draining")).toBeNull();
+    const second = await lease(kind, "gpu-fresh");
     expect(second?.job).toMatchObject({ id: created.job.id, attempt: 2 });
   });
 

@@ -60,3 +60,18 @@ describe("unclaimed expiry", () => {
     expect(expireAt(newJob(undefined))).toBeNull();
   });
 });
+
+describe("after a release", () => {
+  it("keeps the job from the worker that released it for a while, and from no one else", async () => {
+    const { nextToLease, planQueueEntry, toDispatchView } = await import("../../workers/dispatch/queue-plan");
+    const { RELEASE_AVOID_MS } = await import("../../workers/jobs/transition");
+    const pulled = { ...newJob(undefined, 1), dispatch: "pull" as const };
+    const running = apply(pulled, { type: "heartbeat", attempt: 1, worker: "gpu-1" }, T0 + 1000).job;
+    const released = apply(running, { type: "release", attempt: 1, report: {} }, T0 + 2000).job;
+    const plan = planQueueEntry(null, toDispatchView(released));
+    if (plan.action !== "queue") throw new Error("expected the job queued");
+    expect(nextToLease([plan.entry], T0 + 2000, undefined, "gpu-1")).toBeNull();
+    expect(nextToLease([plan.entry], T0 + 2000, undefined, "gpu-2")?.jobId).toBe(released.id);
+    expect(nextToLease([plan.entry], T0 + 2000 + RELEASE_AVOID_MS, undefined, "gpu-1")?.jobId).toBe(released.id);
+  });
+});

@@ -28,6 +28,8 @@ interface EntryRow extends Record<string, SqlStorageValue> {
   state: string;
   worker: string | null;
   leased_at: number | null;
+  avoid_worker: string | null;
+  avoid_until: number;
 }
 
 /**
@@ -58,6 +60,9 @@ INSERT OR IGNORE INTO cursor (id, turn) VALUES (1, 0);`,
   // entries), and those held back by the owner's limit, oldest first.
   `CREATE TABLE IF NOT EXISTS push_slots (job_id TEXT PRIMARY KEY, attempt INTEGER NOT NULL, taken_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS push_waiting (job_id TEXT PRIMARY KEY, attempt INTEGER NOT NULL, since INTEGER NOT NULL);`,
+  // A released attempt is not handed back to the worker that released it for a short while.
+  `ALTER TABLE queue ADD COLUMN avoid_worker TEXT;
+ALTER TABLE queue ADD COLUMN avoid_until INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 
@@ -91,6 +96,8 @@ const toEntry = (r: EntryRow): QueueEntry => ({
   state: r.state === "leased" ? "leased" : "queued",
   worker: r.worker,
   leasedAt: r.leased_at,
+  avoidWorker: r.avoid_worker,
+  avoidUntil: r.avoid_until,
 });
 
 export class DispatchCoordinator extends DurableObject<Env> {
@@ -120,9 +127,9 @@ export class DispatchCoordinator extends DurableObject<Env> {
     if (plan.action === "queue") {
       const e = plan.entry;
       this.sql.exec(
-        `INSERT OR REPLACE INTO queue (job_id, kind, priority, created_at, attempt, eligible_at, state, worker, leased_at, claimed)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', NULL, NULL, 0)`,
-        e.jobId, e.kind, e.priority, e.createdAt, e.attempt, e.eligibleAt,
+        `INSERT OR REPLACE INTO queue (job_id, kind, priority, created_at, attempt, eligible_at, state, worker, leased_at, claimed, avoid_worker, avoid_until)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', NULL, NULL, 0, ?, ?)`,
+        e.jobId, e.kind, e.priority, e.createdAt, e.attempt, e.eligibleAt, e.avoidWorker, e.avoidUntil,
       );
     }
     return this.entry(job.jobId);
@@ -144,7 +151,7 @@ export class DispatchCoordinator extends DurableObject<Env> {
       )
       .toArray()
       .map(toEntry);
-    const next = nextToLease(rows, now, kinds);
+    const next = nextToLease(rows, now, kinds, worker);
     if (!next) return null;
     this.sql.exec("UPDATE queue SET state = 'leased', worker = ?, leased_at = ?, claimed = 0 WHERE job_id = ?", worker, now, next.jobId);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + ORPHANED_LEASE_MS);

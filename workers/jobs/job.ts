@@ -67,6 +67,8 @@ export interface JobState {
   jobRetentionMs?: number;
   /** When retention deleted the output from R2: its download is gone (410). */
   outputDeletedAt?: number;
+  /** After a release: the worker that gave the attempt back is not handed the job again until `until`. */
+  releasedBy?: { worker: string; until: number };
   /** Who runs the current attempt, when the tracker handed it out (pull lease name, push endpoint). */
   worker?: string | null;
 }

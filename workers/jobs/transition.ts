@@ -213,12 +213,17 @@ function fromWorker(
  */
 function release(job: JobState, reason: string | null, now: number): TransitionResult {
   const next = requeue(job, now, now);
+  // The releasing worker's own lease polls still in flight must not take it straight back.
+  const releasedBy = job.worker ? { worker: job.worker, until: now + RELEASE_AVOID_MS } : undefined;
   return {
     ok: true,
-    job: { ...next, maxAttempts: job.maxAttempts + 1 },
+    job: { ...next, maxAttempts: job.maxAttempts + 1, ...(releasedBy && { releasedBy }) },
     events: [{ type: "job:requeued", reason: `attempt ${job.attempt} released by its worker${reason ? `: ${reason}` : ""}` }],
   };
 }
+
+/** Longer than the longest lease long-poll (25 s), so a poll opened before the release has ended. */
+export const RELEASE_AVOID_MS = 30_000;
 
 function cancel(job: JobState, reason: string | null, now: number): TransitionResult {
   if (isTerminal(job.status)) {
@@ -309,6 +314,7 @@ function requeue(job: JobState, now: number, retryAt: number): JobState {
     stalledSince: null,
     retryAt,
     queuedAt: now,
+    releasedBy: undefined,
     updatedAt: now,
   };
 }
