@@ -13,7 +13,7 @@ import { jobNotFound, jobObject, validJobId } from "../jobs/job-object";
 import { queryInteger } from "../protocol";
 
 const SocketQuery = z.object({
-  since: queryInteger(0, Number.MAX_SAFE_INTEGER).optional(),
+  since: z.optional(queryInteger(0, Number.MAX_SAFE_INTEGER)),
   token: z.string().max(4096).optional(),
 });
 

@@ -3,7 +3,7 @@
  * resuming after a drop from the last seq seen, so the terminal state is
  * never missed and no event is applied twice.
  */
-import { ServerMessage } from "../../../workers/protocol";
+import { ServerMessage } from "@export-tracker/protocol";
 import { applyServerMessage, INITIAL_JOB_STATE, resumeSeq, type JobViewState } from "./job-state";
 import { openLiveSocket, socketOrigin, type ConnectionState } from "./live-socket";
 

@@ -1,0 +1,148 @@
+/**
+ * Every route of the API as the OpenAPI document describes it, with the same
+ * zod schemas the routes validate with and answer in. A test compares this
+ * list with the app's routes, so a new route without an entry fails it.
+ */
+import { z } from "zod";
+import {
+  CallbackAnswer,
+  CallbackCredentials,
+  CancelJobBody,
+  CompleteReport,
+  CreateJobBody,
+  CreateJobResponse,
+  ErrorReport,
+  FeedMessage,
+  JobResponse,
+  LeaseRequest,
+  LeaseResponse,
+  ListJobsQuery,
+  ListJobsResponse,
+  OutputQuery,
+  ProgressReport,
+  queryInteger,
+  ReleaseReport,
+  ServerMessage,
+  StatsResponse,
+  ViewerTokenBody,
+  ViewerTokenResponse,
+} from "../protocol";
+
+/** Who may call: the schemes of components.securitySchemes (any one of the list). */
+export type Credential = "apiKey" | "viewerToken" | "workerKey" | "callbackToken";
+
+export interface Answer {
+  description: string;
+  /** A named component and its schema; none for empty or binary answers. */
+  schema?: [name: string, schema: z.core.$ZodType];
+  /** The media type when it is not JSON. */
+  mediaType?: string;
+}
+
+export interface Operation {
+  method: "get" | "post" | "put";
+  /** OpenAPI form: `{id}` for Hono's `:id`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  security: Credential[];
+  query?: z.core.$ZodType;
+  headers?: { name: string; description: string }[];
+  body?: { schema: z.core.$ZodType; optional?: boolean } | { binary: string };
+  responses: Record<number, Answer>;
+}
+
+const jobId = "/api/jobs/{id}";
+const callbacks = `${jobId}/callbacks`;
+const reader: Credential[] = ["apiKey", "viewerToken"];
+const answered = (description: string): Record<number, Answer> => ({
+  200: { description, schema: ["CallbackAnswer", CallbackAnswer] },
+});
+const SocketQuery = z.object({
+  token: z.string().max(4096).optional().describe("A viewer token (browsers cannot set headers on a WebSocket)."),
+  since: z.optional(queryInteger(0, Number.MAX_SAFE_INTEGER)).describe("Resume after this event seq instead of a snapshot (decimal digits)."),
+});
+
+export const OPERATIONS: Operation[] = [
+  { method: "get", path: "/health", tag: "Service", summary: "Liveness", security: [], responses: { 200: { description: "`{\"ok\": true}`" } } },
+  { method: "get", path: "/api/openapi.json", tag: "Service", summary: "This document", security: [], responses: { 200: { description: "OpenAPI 3.1" } } },
+  {
+    method: "get", path: "/api/stats", tag: "Service", summary: "The owner's job counts and dispatch queue", security: reader,
+    responses: { 200: { description: "Counts by status; queue depth, leases and GPU endpoint health", schema: ["StatsResponse", StatsResponse] } },
+  },
+  {
+    method: "post", path: "/api/viewer-tokens", tag: "Viewer tokens", summary: "Mint a read-only token for a browser",
+    description: "With `job_id` the token reads that job only; without it, all of the owner's jobs and the owner feed.",
+    security: ["apiKey"], body: { schema: ViewerTokenBody },
+    responses: { 200: { description: "The token and when it expires", schema: ["ViewerTokenResponse", ViewerTokenResponse] } },
+  },
+  {
+    method: "post", path: "/api/jobs", tag: "Jobs", summary: "Create a job", security: ["apiKey"],
+    headers: [{ name: "Idempotency-Key", description: "1-255 visible ASCII characters: the same key always answers the same job (`Idempotent-Replayed: true`)." }],
+    body: { schema: CreateJobBody },
+    responses: { 201: { description: "The job and its first attempt's callback credentials", schema: ["CreateJobResponse", CreateJobResponse] } },
+  },
+  {
+    method: "get", path: "/api/jobs", tag: "Jobs", summary: "List the owner's jobs, newest first", security: reader, query: ListJobsQuery,
+    responses: { 200: { description: "One page; pass `next_cursor` as `cursor` for the next", schema: ["ListJobsResponse", ListJobsResponse] } },
+  },
+  {
+    method: "get", path: jobId, tag: "Jobs", summary: "Read a job", security: reader,
+    responses: { 200: { description: "The job with its input and a fresh download link when completed", schema: ["JobResponse", JobResponse] } },
+  },
+  {
+    method: "get", path: `${jobId}/callback`, tag: "Jobs", summary: "The current attempt's callback credentials", security: ["apiKey"],
+    responses: { 200: { description: "URL, token and attempt to hand to a GPU worker", schema: ["CallbackCredentials", CallbackCredentials] } },
+  },
+  {
+    method: "post", path: `${jobId}/cancel`, tag: "Jobs", summary: "Cancel a job", security: ["apiKey"], body: { schema: CancelJobBody, optional: true },
+    responses: { 200: { description: "The canceled job", schema: ["JobResponse", JobResponse] } },
+  },
+  {
+    method: "post", path: `${jobId}/retry`, tag: "Jobs", summary: "Retry a failed or canceled job as a new attempt", security: ["apiKey"],
+    responses: { 200: { description: "The job and the new attempt's callback credentials", schema: ["CreateJobResponse", CreateJobResponse] } },
+  },
+  {
+    method: "get", path: `${jobId}/download`, tag: "Jobs", summary: "Download the output",
+    description: "With `expires` and `sig` (a signed link from the job's `download.url`) no other credential is needed, and `Range` is honoured; with an API key or viewer token, a redirect to a fresh signed link.",
+    security: [], responses: { 200: { description: "The output's bytes", mediaType: "application/octet-stream" }, 206: { description: "A range of them" }, 302: { description: "To a fresh signed link" } },
+  },
+  {
+    method: "get", path: `${jobId}/ws`, tag: "Live", summary: "Follow a job over a WebSocket", security: reader, query: SocketQuery,
+    description: "A snapshot (`job:snapshot`) first, then every event (`job:*`), each carrying the whole job and its `seq`. Send `{\"type\":\"job:sync\",\"since\":N}` to resume; `ping` is answered `pong`.",
+    responses: { 101: { description: "Switching protocols; the messages are ServerMessage", schema: ["ServerMessage", ServerMessage] } },
+  },
+  {
+    method: "get", path: "/api/feed/ws", tag: "Live", summary: "Follow all of the owner's jobs over a WebSocket", security: ["viewerToken"], query: SocketQuery,
+    responses: { 101: { description: "Switching protocols; the messages are FeedMessage (`feed:job`: a list row)", schema: ["FeedMessage", FeedMessage] } },
+  },
+  {
+    method: "post", path: `${callbacks}/progress`, tag: "Callbacks", summary: "Report progress", security: ["callbackToken"],
+    body: { schema: ProgressReport }, responses: answered("Accepted, or refused with `ok: false`; `canceled: true` means stop"),
+  },
+  { method: "post", path: `${callbacks}/heartbeat`, tag: "Callbacks", summary: "Say the worker is alive", security: ["callbackToken"], responses: answered("As for progress") },
+  {
+    method: "put", path: `${callbacks}/output`, tag: "Callbacks", summary: "Upload the output (one PUT with Content-Length)", security: ["callbackToken"],
+    query: OutputQuery, body: { binary: "The output's bytes; Content-Type is kept for the download" }, responses: answered("Stored"),
+  },
+  {
+    method: "post", path: `${callbacks}/complete`, tag: "Callbacks", summary: "Complete the job", security: ["callbackToken"],
+    body: { schema: CompleteReport, optional: true }, responses: answered("Completed"),
+  },
+  {
+    method: "post", path: `${callbacks}/error`, tag: "Callbacks", summary: "Fail the attempt", security: ["callbackToken"],
+    description: "`retryable: true` re-queues the job as a new attempt while attempts remain.",
+    body: { schema: ErrorReport }, responses: answered("Failed or re-queued"),
+  },
+  {
+    method: "post", path: `${callbacks}/release`, tag: "Callbacks", summary: "Hand the job back (e.g. on SIGTERM)", security: ["callbackToken"],
+    description: "The job is queued again at once as a new attempt that costs none (`max_attempts` grows by one); this attempt's token is refused from then on.",
+    body: { schema: ReleaseReport, optional: true }, responses: answered("Re-queued"),
+  },
+  {
+    method: "post", path: "/api/worker/lease", tag: "Workers", summary: "Lease the next job (pull mode, long-poll)", security: ["workerKey"],
+    body: { schema: LeaseRequest },
+    responses: { 200: { description: "A job and its attempt's callback credentials", schema: ["LeaseResponse", LeaseResponse] }, 204: { description: "No job came within `wait_seconds`" } },
+  },
+];
