@@ -12,6 +12,8 @@ import {
   CreateJobBody,
   CreateJobResponse,
   ErrorReport,
+  EventLogQuery,
+  EventLogResponse,
   FeedMessage,
   JobResponse,
   LeaseRequest,
@@ -23,13 +25,14 @@ import {
   queryInteger,
   ReleaseReport,
   ServerMessage,
+  SessionResponse,
   StatsResponse,
   ViewerTokenBody,
   ViewerTokenResponse,
 } from "../protocol";
 
 /** Who may call: the schemes of components.securitySchemes (any one of the list). */
-export type Credential = "apiKey" | "viewerToken" | "workerKey" | "callbackToken";
+export type Credential = "apiKey" | "viewerToken" | "workerKey" | "callbackToken" | "consoleSession";
 
 export interface Answer {
   description: string;
@@ -40,7 +43,7 @@ export interface Answer {
 }
 
 export interface Operation {
-  method: "get" | "post" | "put";
+  method: "get" | "post" | "put" | "delete";
   /** OpenAPI form: `{id}` for Hono's `:id`. */
   path: string;
   tag: string;
@@ -59,6 +62,7 @@ const reader: Credential[] = ["apiKey", "viewerToken"];
 const answered = (description: string): Record<number, Answer> => ({
   200: { description, schema: ["CallbackAnswer", CallbackAnswer] },
 });
+const SignInBody = z.object({ api_key: z.string().min(1).max(200).describe("A client API key (sk_...); the browser keeps only the cookie.") });
 const SocketQuery = z.object({
   token: z.string().max(4096).optional().describe("A viewer token (browsers cannot set headers on a WebSocket)."),
   since: z.optional(queryInteger(0, Number.MAX_SAFE_INTEGER)).describe("Resume after this event seq instead of a snapshot (decimal digits)."),
@@ -90,6 +94,11 @@ export const OPERATIONS: Operation[] = [
   {
     method: "get", path: jobId, tag: "Jobs", summary: "Read a job", security: reader,
     responses: { 200: { description: "The job with its input and a fresh download link when completed", schema: ["JobResponse", JobResponse] } },
+  },
+  {
+    method: "get", path: `${jobId}/events`, tag: "Jobs", summary: "The job's stored event log, oldest first", security: reader, query: EventLogQuery,
+    description: "The object keeps the last 1,000 events; page with `since` (the last `seq` read).",
+    responses: { 200: { description: "A page of events", schema: ["EventLogResponse", EventLogResponse] } },
   },
   {
     method: "get", path: `${jobId}/callback`, tag: "Jobs", summary: "The current attempt's callback credentials", security: ["apiKey"],
@@ -139,6 +148,20 @@ export const OPERATIONS: Operation[] = [
     method: "post", path: `${callbacks}/release`, tag: "Callbacks", summary: "Hand the job back (e.g. on SIGTERM)", security: ["callbackToken"],
     description: "The job is queued again at once as a new attempt that costs none (`max_attempts` grows by one); this attempt's token is refused from then on.",
     body: { schema: ReleaseReport, optional: true }, responses: answered("Re-queued"),
+  },
+  {
+    method: "post", path: "/api/session", tag: "Console", summary: "Sign in to the console with a client API key", security: [],
+    description: "Checks the key once and sets an HttpOnly session cookie that acts for that key; refused from another site's page.",
+    body: { schema: SignInBody }, responses: { 201: { description: "Who is signed in, until when", schema: ["SessionResponse", SessionResponse] } },
+  },
+  {
+    method: "get", path: "/api/session", tag: "Console", summary: "Who is signed in", security: ["consoleSession"],
+    responses: { 200: { description: "The session's owner and expiry", schema: ["SessionResponse", SessionResponse] } },
+  },
+  { method: "delete", path: "/api/session", tag: "Console", summary: "Sign out", security: ["consoleSession"], responses: { 204: { description: "The cookie is cleared" } } },
+  {
+    method: "get", path: "/api/session/dev-key", tag: "Console", summary: "The local dev key for the sign-in form (DEMO_MODE on a loopback host only)", security: [],
+    responses: { 200: { description: "`{\"api_key\": \"sk_...\"}`" } },
   },
   {
     method: "post", path: "/api/worker/lease", tag: "Workers", summary: "Lease the next job (pull mode, long-poll)", security: ["workerKey"],
