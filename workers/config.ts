@@ -36,6 +36,9 @@ const ConfigSchema = z.object({
   OWNER_MAX_RUNNING: z.string().default(""),
   OUTPUT_RETENTION_HOURS: z.coerce.number().min(0).default(168),
   JOB_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+  ALLOW_LOOPBACK_WEBHOOKS: z.string().optional(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  WEBHOOK_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
 });
 
 export interface Config {
@@ -67,6 +70,12 @@ export interface Config {
   /** Retention after a job finished, in ms (0: keep): its output in R2, then the whole job. */
   outputRetentionMs: number;
   jobRetentionMs: number;
+  /** Webhooks may go to loopback hosts (npm run dev, for webhooks:listen). */
+  allowLoopbackWebhooks: boolean;
+  /** How long one webhook attempt may take. */
+  webhookTimeoutMs: number;
+  /** Least time between two job.progress webhooks of one job. */
+  webhookProgressIntervalMs: number;
 }
 
 function ownerLimits(text: string): Map<string, number> {
@@ -112,5 +121,8 @@ function parseConfig(env: Env): Config {
     maxRunningByOwner: ownerLimits(c.OWNER_MAX_RUNNING),
     outputRetentionMs: c.OUTPUT_RETENTION_HOURS * 3_600_000,
     jobRetentionMs: c.JOB_RETENTION_DAYS * 86_400_000,
+    allowLoopbackWebhooks: c.ALLOW_LOOPBACK_WEBHOOKS === "true",
+    webhookTimeoutMs: c.WEBHOOK_TIMEOUT_MS,
+    webhookProgressIntervalMs: c.WEBHOOK_PROGRESS_INTERVAL_MS,
   };
 }

@@ -10,6 +10,7 @@ import type { CreateOutcome } from "./outcomes";
 import { idempotentJobId, newJobId } from "./job-id";
 import { jobObject, refusalError } from "./job-object";
 import { daysMs, hoursMs } from "./retention";
+import { acceptedWebhookUrl } from "../webhooks/webhook-url";
 
 export const MAX_INPUT_BYTES = 64 * 1024;
 
@@ -51,6 +52,9 @@ export async function createJob(
       queueTimeoutMs: (body.queue_timeout_seconds ?? config.queueTimeoutSeconds) * 1000,
       ...(body.output_retention_hours !== undefined && { outputRetentionMs: hoursMs(body.output_retention_hours) }),
       ...(body.job_retention_days !== undefined && { jobRetentionMs: daysMs(body.job_retention_days) }),
+      ...(body.webhook
+        ? { webhook: { url: acceptedWebhookUrl(env, body.webhook.url), events: body.webhook.events ?? null } }
+        : {}),
     },
     await sha256Hex(JSON.stringify(body)),
   );

@@ -1,15 +1,14 @@
 /** Builds the OpenAPI 3.1 document from the operation list and the protocol's zod schemas. */
-import { SESSION_COOKIE } from "../auth/session-cookie";
 import { ErrorBody } from "../protocol";
 import { SchemaComponents } from "./json-schema";
 import { OPERATIONS, type Credential, type Operation } from "./operations";
 
-const SECURITY_SCHEMES: Record<Credential, { description: string; cookie?: string }> = {
+const SECURITY_SCHEMES: Record<Credential, { description: string }> = {
   apiKey: { description: "A client API key (`sk_...`), for the customer's backend: `npm run keys -- create --owner NAME`." },
   viewerToken: { description: "A short-lived read-only viewer token from POST /api/viewer-tokens, for browsers." },
   workerKey: { description: "A worker key (`wk_...`) of the owner's GPU fleet: `npm run keys -- create --owner NAME --role worker`." },
   callbackToken: { description: "The callback token of one attempt (`callback.token` of the job or lease)." },
-  consoleSession: { description: "The console's HttpOnly session cookie from POST /api/session; it acts for the key that signed in.", cookie: SESSION_COOKIE },
+  sessionCookie: { description: "The console's session cookie (`tracker_session`, HttpOnly) from POST /api/session; writes must come from the console's own Origin." },
 };
 
 type Json = Record<string, unknown>;
@@ -73,9 +72,11 @@ export function buildOpenApiDocument(serverUrl: string): Json {
     components: {
       schemas: components.schemas,
       securitySchemes: Object.fromEntries(
-        Object.entries(SECURITY_SCHEMES).map(([name, { description, cookie }]) => [
+        Object.entries(SECURITY_SCHEMES).map(([name, { description }]) => [
           name,
-          cookie ? { type: "apiKey", in: "cookie", name: cookie, description } : { type: "http", scheme: "bearer", description },
+          name === "sessionCookie"
+            ? { type: "apiKey", in: "cookie", name: "tracker_session", description }
+            : { type: "http", scheme: "bearer", description },
         ]),
       ),
     },

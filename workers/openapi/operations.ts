@@ -11,9 +11,12 @@ import {
   CompleteReport,
   CreateJobBody,
   CreateJobResponse,
-  ErrorReport,
+  CreateWebhookBody,
+  DeliveryList,
+  DeliveryLogQuery,
   EventLogQuery,
   EventLogResponse,
+  ErrorReport,
   FeedMessage,
   JobResponse,
   LeaseRequest,
@@ -25,14 +28,18 @@ import {
   queryInteger,
   ReleaseReport,
   ServerMessage,
+  SessionBody,
   SessionResponse,
+  UpdateWebhookBody,
+  WebhookEndpoint,
+  WebhookWithSecret,
   StatsResponse,
   ViewerTokenBody,
   ViewerTokenResponse,
 } from "../protocol";
 
 /** Who may call: the schemes of components.securitySchemes (any one of the list). */
-export type Credential = "apiKey" | "viewerToken" | "workerKey" | "callbackToken" | "consoleSession";
+export type Credential = "apiKey" | "viewerToken" | "workerKey" | "callbackToken" | "sessionCookie";
 
 export interface Answer {
   description: string;
@@ -43,7 +50,7 @@ export interface Answer {
 }
 
 export interface Operation {
-  method: "get" | "post" | "put" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   /** OpenAPI form: `{id}` for Hono's `:id`. */
   path: string;
   tag: string;
@@ -58,11 +65,15 @@ export interface Operation {
 
 const jobId = "/api/jobs/{id}";
 const callbacks = `${jobId}/callbacks`;
-const reader: Credential[] = ["apiKey", "viewerToken"];
+const reader: Credential[] = ["apiKey", "viewerToken", "sessionCookie"];
+const owner: Credential[] = ["apiKey", "sessionCookie"];
+const webhookId = "/api/webhooks/{id}";
+const JobSecret = z.object({ secret: z.string(), previous_secret_expires_at: z.string().nullable() });
+const WebhookList = z.object({ webhooks: z.array(WebhookEndpoint) });
+const WebhookAnswer = z.object({ webhook: WebhookEndpoint });
 const answered = (description: string): Record<number, Answer> => ({
   200: { description, schema: ["CallbackAnswer", CallbackAnswer] },
 });
-const SignInBody = z.object({ api_key: z.string().min(1).max(200).describe("A client API key (sk_...); the browser keeps only the cookie.") });
 const SocketQuery = z.object({
   token: z.string().max(4096).optional().describe("A viewer token (browsers cannot set headers on a WebSocket)."),
   since: z.optional(queryInteger(0, Number.MAX_SAFE_INTEGER)).describe("Resume after this event seq instead of a snapshot (decimal digits)."),
@@ -96,9 +107,12 @@ export const OPERATIONS: Operation[] = [
     responses: { 200: { description: "The job with its input and a fresh download link when completed", schema: ["JobResponse", JobResponse] } },
   },
   {
-    method: "get", path: `${jobId}/events`, tag: "Jobs", summary: "The job's stored event log, oldest first", security: reader, query: EventLogQuery,
-    description: "The object keeps the last 1,000 events; page with `since` (the last `seq` read).",
-    responses: { 200: { description: "A page of events", schema: ["EventLogResponse", EventLogResponse] } },
+    method: "get", path: `${jobId}/events`, tag: "Jobs", summary: "The job's event log (the last 1,000 events), oldest first", security: reader, query: EventLogQuery,
+    responses: { 200: { description: "A page of events; ask again with `next_since` for the next", schema: ["EventLogResponse", EventLogResponse] } },
+  },
+  {
+    method: "get", path: `${jobId}/deliveries`, tag: "Webhooks", summary: "The webhook deliveries of one job, with every attempt", security: owner, query: DeliveryLogQuery,
+    responses: { 200: { description: "Newest first", schema: ["DeliveryList", DeliveryList] } },
   },
   {
     method: "get", path: `${jobId}/callback`, tag: "Jobs", summary: "The current attempt's callback credentials", security: ["apiKey"],
@@ -150,18 +164,47 @@ export const OPERATIONS: Operation[] = [
     body: { schema: ReleaseReport, optional: true }, responses: answered("Re-queued"),
   },
   {
-    method: "post", path: "/api/session", tag: "Console", summary: "Sign in to the console with a client API key", security: [],
-    description: "Checks the key once and sets an HttpOnly session cookie that acts for that key; refused from another site's page.",
-    body: { schema: SignInBody }, responses: { 201: { description: "Who is signed in, until when", schema: ["SessionResponse", SessionResponse] } },
+    method: "post", path: "/api/webhooks", tag: "Webhooks", summary: "Register a webhook endpoint", security: owner, body: { schema: CreateWebhookBody },
+    description: "https only (loopback too when ALLOW_LOOPBACK_WEBHOOKS=true). `events` defaults to every type but `job.progress`.",
+    responses: { 201: { description: "The endpoint and its signing secret (`whsec_...`), shown once", schema: ["WebhookWithSecret", WebhookWithSecret] } },
+  },
+  { method: "get", path: "/api/webhooks", tag: "Webhooks", summary: "The owner's webhook endpoints", security: owner, responses: { 200: { description: "Every endpoint", schema: ["WebhookList", WebhookList] } } },
+  {
+    method: "get", path: "/api/webhooks/job-secret", tag: "Webhooks", summary: "The secret that signs jobs' own webhooks (`webhook` at creation)", security: owner,
+    responses: { 200: { description: "The owner's job-webhook secret", schema: ["JobWebhookSecret", JobSecret] } },
   },
   {
-    method: "get", path: "/api/session", tag: "Console", summary: "Who is signed in", security: ["consoleSession"],
-    responses: { 200: { description: "The session's owner and expiry", schema: ["SessionResponse", SessionResponse] } },
+    method: "post", path: "/api/webhooks/job-secret/rotate", tag: "Webhooks", summary: "Rotate the job-webhook secret (the old one signs too for 24 h)", security: owner,
+    responses: { 200: { description: "The new secret", schema: ["JobWebhookSecret", JobSecret] } },
   },
-  { method: "delete", path: "/api/session", tag: "Console", summary: "Sign out", security: ["consoleSession"], responses: { 204: { description: "The cookie is cleared" } } },
   {
-    method: "get", path: "/api/session/dev-key", tag: "Console", summary: "The local dev key for the sign-in form (DEMO_MODE on a loopback host only)", security: [],
-    responses: { 200: { description: "`{\"api_key\": \"sk_...\"}`" } },
+    method: "post", path: "/api/webhooks/deliveries/{id}/redeliver", tag: "Webhooks", summary: "Send a delivery again (same webhook-id, a new attempt)", security: owner,
+    responses: { 202: { description: "Queued" }, 409: { description: "Automatic retries are still pending (`delivery_in_progress`)" } },
+  },
+  { method: "get", path: webhookId, tag: "Webhooks", summary: "Read an endpoint", security: owner, responses: { 200: { description: "The endpoint", schema: ["WebhookAnswer", WebhookAnswer] } } },
+  {
+    method: "patch", path: webhookId, tag: "Webhooks", summary: "Change an endpoint's url, events, description or enabled", security: owner, body: { schema: UpdateWebhookBody },
+    responses: { 200: { description: "The endpoint", schema: ["WebhookAnswer", WebhookAnswer] } },
+  },
+  { method: "delete", path: webhookId, tag: "Webhooks", summary: "Remove an endpoint", security: owner, responses: { 204: { description: "Removed" } } },
+  {
+    method: "post", path: `${webhookId}/rotate-secret`, tag: "Webhooks", summary: "Rotate an endpoint's secret (the old one signs too for 24 h)", security: owner,
+    responses: { 200: { description: "The endpoint and its new secret, shown once", schema: ["WebhookWithSecret", WebhookWithSecret] } },
+  },
+  {
+    method: "get", path: `${webhookId}/deliveries`, tag: "Webhooks", summary: "An endpoint's deliveries, with every attempt", security: owner, query: DeliveryLogQuery,
+    responses: { 200: { description: "Newest first", schema: ["DeliveryList", DeliveryList] } },
+  },
+  {
+    method: "post", path: "/api/session", tag: "Console", summary: "Sign in: exchange an API key for a session cookie", security: [], body: { schema: SessionBody },
+    description: "Sets `tracker_session` (HttpOnly, SameSite=Strict, Secure except on localhost), valid up to 12 h and refused once its key is revoked. The browser never stores the key.",
+    responses: { 201: { description: "Who is signed in, until when", schema: ["SessionResponse", SessionResponse] } },
+  },
+  { method: "get", path: "/api/session", tag: "Console", summary: "Who is signed in", security: ["sessionCookie"], responses: { 200: { description: "The session", schema: ["SessionResponse", SessionResponse] } } },
+  { method: "delete", path: "/api/session", tag: "Console", summary: "Sign out", security: [], responses: { 204: { description: "The cookie is cleared" } } },
+  {
+    method: "get", path: "/api/session/dev-key", tag: "Console", summary: "The local dev key, to fill in the sign-in form (DEMO_MODE on loopback only)", security: [],
+    responses: { 200: { description: "`{\"api_key\": ...}`" }, 404: { description: "Anywhere else" } },
   },
   {
     method: "post", path: "/api/worker/lease", tag: "Workers", summary: "Lease the next job (pull mode, long-poll)", security: ["workerKey"],
