@@ -8,9 +8,6 @@ import * as z from "zod/mini";
  */
 export const queryInteger = (min: number, max: number) =>
   z.pipe(
-    z.pipe(
-      z.string().check(z.regex(/^[0-9]{1,16}$/, "must be a decimal integer"), z.meta({ description: `A decimal integer, ${min} to ${max}.` })),
-      z.transform(Number),
-    ),
+    z.pipe(z.string().check(z.regex(/^[0-9]{1,16}$/, "must be a decimal integer")), z.transform(Number)),
     z.int().check(z.minimum(min), z.maximum(max)),
   );
