@@ -74,10 +74,12 @@ export const workerRoutes = new Hono<AppEnv>().post(
     const request = c.req.valid("json");
     const deadline = Date.now() + request.wait_seconds * 1000;
     for (;;) {
+      // Checked before each try: a job leased for a worker that hung up mid-poll would wait out its heartbeat timeout.
+      if (c.req.raw.signal.aborted) return c.body(null, 204);
       const leased = await leaseOnce(c.env, c.var.config, c.var.owner, request, c.req.raw.signal);
       if (leased) return c.json(leased);
       const left = deadline - Date.now();
-      if (left <= 0 || c.req.raw.signal.aborted) return c.body(null, 204);
+      if (left <= 0) return c.body(null, 204);
       await sleep(Math.min(POLL_INTERVAL_MS, left));
     }
   },
