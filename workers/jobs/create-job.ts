@@ -9,6 +9,7 @@ import type { CreateJobBody } from "../protocol";
 import type { CreateOutcome } from "./outcomes";
 import { idempotentJobId, newJobId } from "./job-id";
 import { jobObject, refusalError } from "./job-object";
+import { daysMs, hoursMs } from "./retention";
 import { acceptedWebhookUrl } from "../webhooks/webhook-url";
 
 export const MAX_INPUT_BYTES = 64 * 1024;
@@ -29,6 +30,10 @@ export async function createJob(
   config: Config,
   { owner, origin, body, idempotencyKey, member }: CreateJobRequest,
 ): Promise<Extract<CreateOutcome, { ok: true }>> {
+  if (body.dispatch === "push" && config.gpuEndpoints.length === 0) {
+    // Refused now rather than failed later: with no endpoint, a push job could never run.
+    throw new ApiError(400, "no_gpu_endpoints", "this deployment has no GPU_ENDPOINTS configured, so it cannot run push jobs; use dispatch \"pull\" or \"external\"");
+  }
   const inputJson = JSON.stringify(body.input);
   if (inputJson.length > MAX_INPUT_BYTES) {
     throw new ApiError(413, "input_too_large", `input must serialize to at most ${MAX_INPUT_BYTES} bytes`);
@@ -48,6 +53,9 @@ export async function createJob(
       dispatch: body.dispatch ?? "external",
       priority: body.priority ?? 0,
       ...(member && { batchId: member.batchId }),
+      queueTimeoutMs: (body.queue_timeout_seconds ?? config.queueTimeoutSeconds) * 1000,
+      ...(body.output_retention_hours !== undefined && { outputRetentionMs: hoursMs(body.output_retention_hours) }),
+      ...(body.job_retention_days !== undefined && { jobRetentionMs: daysMs(body.job_retention_days) }),
       ...(body.webhook
         ? { webhook: { url: acceptedWebhookUrl(env, body.webhook.url), events: body.webhook.events ?? null } }
         : {}),

@@ -13,14 +13,15 @@ import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
 import type { Context } from "hono";
 import type { JobBrief } from "../jobs/outcomes";
-import { jobObject, refusalError, validJobId } from "../jobs/job-object";
-import type { WorkerCommand } from "../jobs/transition";
+import { jobNotFound, jobObject, refusalError, validJobId } from "../jobs/job-object";
+import { reportRefusal, type WorkerCommand } from "../jobs/transition";
 import {
   CALLBACK_NAMES,
   CompleteReport,
   ErrorReport,
   OutputQuery,
   ProgressReport,
+  ReleaseReport,
   type CallbackAnswer,
   type CallbackName,
 } from "../protocol";
@@ -130,12 +131,21 @@ export const callbackRoutes = new Hono<AppEnv>()
     return c.json(await run(c, { type: "error", attempt: c.var.attempt, report }));
   })
 
+  .post("/:id/callbacks/release", jsonBody(MAX_CALLBACK_BODY, { optional: true }), validate("json", ReleaseReport), async (c) => {
+    const report = c.req.valid("json");
+    return c.json(await run(c, { type: "release", attempt: c.var.attempt, report }));
+  })
+
   .put("/:id/callbacks/output", validate("query", OutputQuery), async (c) => {
     const id = c.req.param("id");
     const attempt = c.var.attempt;
     const upload = checkUpload(c.req.raw, c.var.config.maxOutputBytes);
-    // Check the attempt may still report before reading a byte; this also counts as word from the worker.
-    await run(c, { type: "heartbeat", attempt });
+    // Check the attempt may still report before reading a byte, without changing the job: an
+    // upload that never arrives whole (refused below) must leave the job exactly as it was.
+    const current = await jobObject(c.env, id).read();
+    if (!current) throw jobNotFound();
+    const refusal = reportRefusal(current, attempt);
+    if (refusal) throw refusalError(refusal);
     const output = await storeOutput(c.env.OUTPUTS, c.req.raw, upload, {
       jobId: id,
       attempt,

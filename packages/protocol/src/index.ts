@@ -17,3 +17,4 @@ export * from "./batch-api";
 export * from "./webhooks";
 export * from "./errors";
 export * from "./http-retry";
+export * from "./query";
