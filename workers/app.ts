@@ -13,6 +13,7 @@ import { feedSocketRoutes } from "./routes/feed-socket";
 import { healthRoutes } from "./routes/health";
 import { socketRoutes } from "./routes/job-socket";
 import { jobRoutes } from "./routes/jobs";
+import { previewRoutes } from "./routes/previews";
 import { sessionRoutes } from "./routes/session";
 import { viewerTokenRoutes } from "./routes/viewer-tokens";
 import { workerRoutes } from "./routes/worker";
@@ -37,6 +38,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/jobs", callbackRoutes)
   .route("/api/jobs", socketRoutes)
   .route("/api/jobs", downloadRoutes)
+  .route("/api/jobs", previewRoutes)
   .route("/api/worker", workerRoutes)
   .route("/api/feed", feedSocketRoutes)
   .route("/api/session", sessionRoutes);

@@ -268,7 +268,7 @@ export const CallbackAnswer = z.object({
 });
 export type CallbackAnswer = z.infer<typeof CallbackAnswer>;
 
-export const CALLBACK_NAMES = ["progress", "heartbeat", "output", "complete", "error"] as const;
+export const CALLBACK_NAMES = ["progress", "heartbeat", "output", "complete", "error", "log", "preview", "ws"] as const;
 export type CallbackName = (typeof CALLBACK_NAMES)[number];
 
 // ------------------------------------------------------- pull-mode workers
@@ -362,7 +362,47 @@ export const SocketErrorMessage = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
 
-export const ServerMessage = z.union([JobEvent, SnapshotMessage, SocketErrorMessage]);
+// ------------------------------------------- logs and previews (browsers)
+
+/** One stored log line of a job: its own cursor `log_seq`, apart from the event seq. */
+export const LogLine = z.object({ log_seq: z.number().int(), at: z.string(), text: z.string() });
+export type LogLine = z.infer<typeof LogLine>;
+
+/** Log lines, to sockets that opened with `?logs=1`. */
+export const JobLogMessage = z.object({ type: z.literal("job:log"), job_id: z.string(), lines: z.array(LogLine) });
+export type JobLogMessage = z.infer<typeof JobLogMessage>;
+
+/** POST {callback.url}/log. */
+export const LogReport = z.object({ lines: z.array(z.string()).min(1).max(100) });
+export type LogReport = z.infer<typeof LogReport>;
+
+/** GET /api/jobs/:id/logs?since=&limit=. */
+export const LogQuery = z.object({
+  since: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+export const LogPage = z.object({
+  lines: z.array(LogLine),
+  /** Ask again with this `since`; null when this page reached the newest line. */
+  next_since: z.number().int().nullable(),
+});
+export type LogPage = z.infer<typeof LogPage>;
+
+/** The newest preview frame of a job (PUT {callback.url}/preview), behind a signed, expiring URL. */
+export const Preview = z.object({
+  url: z.string(),
+  frame: z.string().nullable(),
+  size: z.number().int(),
+  content_type: z.string(),
+  uploaded_at: z.string(),
+});
+export type Preview = z.infer<typeof Preview>;
+
+/** Sent to every browser socket when a preview arrives, and on connect when the job has one. Not in the event log. */
+export const JobPreviewMessage = z.object({ type: z.literal("job:preview"), job_id: z.string(), preview: Preview });
+export type JobPreviewMessage = z.infer<typeof JobPreviewMessage>;
+
+export const ServerMessage = z.union([JobEvent, SnapshotMessage, SocketErrorMessage, JobLogMessage, JobPreviewMessage]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
 /** Browser -> object. Plain "ping" text frames are answered "pong" by the runtime. */
@@ -371,6 +411,82 @@ export const ClientMessage = z.object({
   since: z.number().int().min(0),
 });
 export type ClientMessage = z.infer<typeof ClientMessage>;
+
+// ------------------------------------------ the worker channel (GPU <-> object)
+
+/** A client id for one report: the worker's own, unique within its attempt (resend it unchanged). */
+const ReportId = z.string().min(1).max(64);
+
+/** Worker -> object over `GET {callback.url}/ws`: the HTTP callbacks' reports, flat, each with an id. */
+export const ChannelReport = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("progress"),
+    id: ReportId,
+    percent: z.number().min(0).max(100).optional(),
+    done: z.number().min(0).optional(),
+    total: z.number().positive().optional(),
+    stage: shortText(100).optional(),
+    message: shortText(500).optional(),
+  }),
+  z.object({ type: z.literal("heartbeat"), id: ReportId }),
+  z.object({ type: z.literal("complete"), id: ReportId, message: shortText(500).optional() }),
+  z.object({ type: z.literal("error"), id: ReportId, error: z.string().min(1).max(2000), retryable: z.boolean().default(false) }),
+  z.object({ type: z.literal("log"), id: ReportId, lines: LogReport.shape.lines }),
+]);
+export type ChannelReport = z.infer<typeof ChannelReport>;
+export type ChannelReportInput = z.input<typeof ChannelReport>;
+
+/** Object -> worker: the report `id` is committed; `seq` is the job's newest event seq after it. */
+export const ChannelAck = z.object({ type: z.literal("ack"), id: z.string(), seq: z.number().int() });
+/** Object -> worker: the report `id` was not applied (id null when the frame could not be read). */
+export const ChannelRefused = z.object({
+  type: z.literal("refused"),
+  id: z.string().nullable(),
+  code: z.string(),
+  message: z.string(),
+});
+/** Object -> worker: the job was canceled; stop now. */
+export const ChannelCanceled = z.object({ type: z.literal("canceled") });
+/** Object -> worker: the object is closing the channel with `code` (see CHANNEL_CLOSE); close your side. */
+export const ChannelClosing = z.object({ type: z.literal("closing"), code: z.number().int(), reason: z.string() });
+
+export const ChannelServerMessage = z.discriminatedUnion("type", [ChannelAck, ChannelRefused, ChannelCanceled, ChannelClosing]);
+export type ChannelServerMessage = z.infer<typeof ChannelServerMessage>;
+
+/** Close codes of the worker channel. */
+export const CHANNEL_CLOSE = {
+  /** The job moved to a newer attempt: this attempt's worker must stop. */
+  superseded: 4001,
+  /** The job finished (completed or failed). */
+  finished: 4002,
+  /** The job was canceled ({type:"canceled"} was sent first). */
+  canceled: 4003,
+  /** A newer channel for the same attempt replaced this one. */
+  replaced: 4004,
+} as const;
+
+/** Limits of the channel and of logs and previews (documented in the README). */
+export const CHANNEL_LIMITS = {
+  /** A text frame larger than this is refused (`message_too_large`). */
+  maxMessageBytes: 16 * 1024,
+  /** Report ids remembered per attempt for idempotent resends (at least the last this many). */
+  rememberedIds: 1000,
+  /** Browsers get at most this many `job:progress` events a second per job from channel reports. */
+  progressEventsPerSecond: 30,
+  /** A log line longer than this is cut. */
+  maxLogLineBytes: 2048,
+  /** Lines kept per job (the oldest leave first). */
+  logRingLines: 2000,
+  /** Sustained log lines per second per job, with a burst of logBurstLines. */
+  logLinesPerSecond: 200,
+  logBurstLines: 1000,
+  /** Preview frames: at most this large, one of PREVIEW_TYPES. */
+  maxPreviewBytes: 512 * 1024,
+} as const;
+
+export const PREVIEW_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
+
+export const PreviewQuery = z.object({ frame: z.string().max(100).optional() });
 
 // ------------------------------------------------------------------ errors
 

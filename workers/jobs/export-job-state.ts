@@ -23,6 +23,20 @@ import {
   type ServerMessage,
   type SnapshotMessage,
 } from "../protocol";
+import { ChannelStore, type StoredPreview } from "../channel/channel-store";
+import { logMessage, planLogAppend } from "../channel/job-logs";
+import { toLogLine } from "../channel/log-lines";
+import { coalesceProgress, flushAt } from "../channel/progress-coalescing";
+import { previewMessage } from "../channel/preview";
+import { handleWorkerFrame, type ChannelHost } from "../channel/worker-messages";
+import {
+  acceptWorkerSocket,
+  BROWSER_TAG,
+  LOGS_TAG,
+  settleWorkerSockets,
+  workerAttachment,
+} from "../channel/worker-socket";
+import type { LogPage } from "../protocol";
 import { readEventLogPage } from "./event-log-page";
 import { createJobState, toJobView, type JobState, type NewJob } from "./job";
 import {
@@ -39,9 +53,16 @@ import { downloadLinkFor } from "./links";
 import { nextJobDeadline } from "./timers";
 import { transition, type EventDraft, type JobCommand, type WorkerCommand } from "./transition";
 
+/** Set by the channel route (workers/routes/worker-channel.ts) on a verified worker upgrade: the token's attempt. */
+export const WORKER_ATTEMPT_HEADER = "x-channel-attempt";
+/** Log lines sent to a browser socket on connect, at most. */
+const LOG_CATCH_UP_LINES = 500;
+
 export class ExportJobState extends DurableObject<Env> {
   private readonly store: JobStore;
   private readonly afterCommit: AfterCommit;
+  /** The worker channel's storage: applied report ids, progress coalescing, logs, the preview. */
+  private readonly channel: ChannelStore;
   /** The alarm as last set by this instance; undefined until read from storage (the authority) once. */
   private alarmAt: number | null | undefined;
 
@@ -49,6 +70,7 @@ export class ExportJobState extends DurableObject<Env> {
     super(ctx, env);
     this.store = new JobStore(ctx.storage);
     this.afterCommit = new AfterCommit(this.store, AFTER_COMMIT_EFFECTS);
+    this.channel = new ChannelStore(ctx.storage);
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -113,18 +135,104 @@ export class ExportJobState extends DurableObject<Env> {
    * same call and transaction that refused it, so an operator can see why.
    */
   async callback(name: CallbackName, command: WorkerCommand): Promise<CallbackOutcome> {
+    let outcome: CallbackOutcome = { ok: false, refusal: NOT_FOUND, job: null };
+    await this.report(name, command, { answer: (o) => (outcome = o) });
+    return outcome;
+  }
+
+  /**
+   * Every worker report, HTTP or channel, ends here: one read, one `transition`, one commit.
+   * Channel reports are coalesced for browsers (see progress-coalescing.ts) and remember their id
+   * in the same transaction (`alsoWrite`); `answer` is told once the commit is made.
+   */
+  private async report(
+    name: CallbackName,
+    command: WorkerCommand,
+    options: { coalesce?: boolean; alsoWrite?(seq: number): void; answer(outcome: CallbackOutcome): void },
+  ): Promise<void> {
     const stored = this.store.load();
-    if (!stored) return { ok: false, refusal: NOT_FOUND, job: null };
+    if (!stored) return options.answer({ ok: false, refusal: NOT_FOUND, job: null });
     const now = Date.now();
     const result = transition(stored.job, command, now, { retryBackoffMs: this.config.retryBackoffMs });
     if (!result.ok) {
       const { status, code, message } = result.refusal;
       const refused: EventDraft = { type: "job:callback_refused", callback: name, status, code, message, attempt: command.attempt };
-      await this.save(stored.job, stored.job, [refused], now);
-      return { ok: false, refusal: result.refusal, job: brief(this.store.load()!) };
+      const events = this.commit(stored.job, stored.job, [refused], now);
+      options.answer({ ok: false, refusal: result.refusal, job: brief(this.store.load()!) });
+      return this.afterSave(events, now);
     }
-    if (result.job !== stored.job) await this.save(stored.job, result.job, result.events, now);
-    return { ok: true, job: brief(this.store.load()!) };
+    if (result.job === stored.job) return options.answer({ ok: true, job: brief(stored) });
+    const channel = this.channel.read();
+    const decision = options.coalesce ? coalesceProgress(channel.coalesce, result.events, now) : null;
+    const events = this.commit(stored.job, result.job, decision?.drafts ?? result.events, now, (seq) => {
+      if (decision && decision.state !== channel.coalesce) this.channel.write({ ...channel, coalesce: decision.state });
+      options.alsoWrite?.(seq);
+    });
+    options.answer({ ok: true, job: brief(this.store.load()!) });
+    await this.afterSave(events, now);
+  }
+
+  /** The channel's view of this object (see workers/channel/worker-messages.ts). */
+  private get channelHost(): ChannelHost {
+    return {
+      channel: this.channel,
+      report: (name, command, options) => this.report(name, command, options),
+      log: (attempt, lines, options) => this.appendLog(attempt, lines, options),
+    };
+  }
+
+  /** A worker's log lines (POST {url}/log); refused for another attempt, a finished job, or past the rate. */
+  async log(attempt: number, lines: string[]): Promise<CallbackOutcome> {
+    let outcome: CallbackOutcome = { ok: false, refusal: NOT_FOUND, job: null };
+    await this.appendLog(attempt, lines, { answer: (o) => (outcome = o) });
+    return outcome;
+  }
+
+  private async appendLog(
+    attempt: number,
+    lines: readonly string[],
+    options: { alsoWrite?(seq: number): void; answer(outcome: CallbackOutcome): void },
+  ): Promise<void> {
+    const stored = this.store.load();
+    if (!stored) return options.answer({ ok: false, refusal: NOT_FOUND, job: null });
+    const channel = this.channel.read();
+    const now = Date.now();
+    const plan = planLogAppend(stored.job, channel, attempt, lines, now);
+    if (!plan.ok) return options.answer({ ok: false, refusal: plan.refusal, job: brief(stored) });
+    const appended = this.ctx.storage.transactionSync(() => {
+      const rows = this.channel.appendLog(channel.lastLogSeq, plan.texts, now);
+      this.channel.write(plan.state);
+      options.alsoWrite?.(stored.seq);
+      return rows;
+    });
+    options.answer({ ok: true, job: brief(stored) });
+    const frame = JSON.stringify(logMessage(stored.job.id, appended));
+    for (const ws of this.ctx.getWebSockets(LOGS_TAG)) this.sendFrame(ws, frame);
+  }
+
+  /** A page of the log ring (GET /api/jobs/:id/logs). */
+  async logPage(since: number, limit: number): Promise<LogPage | null> {
+    if (!this.store.load()) return null;
+    const rows = this.channel.logSince(since, limit + 1);
+    const page = rows.slice(0, limit);
+    return { lines: page.map(toLogLine), next_since: rows.length > limit ? page.at(-1)!.logSeq : null };
+  }
+
+  /** Records the newest preview frame (already in R2) and shows it to every browser. */
+  async setPreview(attempt: number, preview: StoredPreview): Promise<CallbackOutcome> {
+    const stored = this.store.load();
+    if (!stored) return { ok: false, refusal: NOT_FOUND, job: null };
+    const plan = planLogAppend(stored.job, this.channel.read(), attempt, [], Date.now());
+    if (!plan.ok) return { ok: false, refusal: plan.refusal, job: brief(stored) };
+    this.channel.write({ ...this.channel.read(), preview });
+    const frame = JSON.stringify(await previewMessage(stored.job, preview, this.config, Date.now()));
+    for (const ws of this.ctx.getWebSockets(BROWSER_TAG)) this.sendFrame(ws, frame);
+    return { ok: true, job: brief(stored) };
+  }
+
+  /** The newest preview frame's storage record, or null. */
+  async previewRecord(): Promise<StoredPreview | null> {
+    return this.store.load() ? this.channel.read().preview : null;
   }
 
   /**
@@ -156,17 +264,32 @@ export class ExportJobState extends DurableObject<Env> {
     if (!stored) {
       return Response.json({ error: { code: NOT_FOUND.code, message: NOT_FOUND.message } }, { status: 404 });
     }
-    const sinceParam = new URL(request.url).searchParams.get("since");
+    const workerAttempt = request.headers.get(WORKER_ATTEMPT_HEADER);
+    if (workerAttempt !== null) return acceptWorkerSocket(this.ctx, stored.job, Number(workerAttempt), Date.now());
+    const params = new URL(request.url).searchParams;
+    const sinceParam = params.get("since");
+    const logs = params.get("logs") === "1";
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
+    this.ctx.acceptWebSocket(server, logs ? [BROWSER_TAG, LOGS_TAG] : [BROWSER_TAG]);
     server.serializeAttachment({ connectedAt: Date.now() });
     await this.catchUp(server, stored, sinceParam === null ? null : Number(sinceParam));
+    await this.sendExtras(server, stored, logs ? Number(params.get("logs_since") ?? NaN) : null);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const stored = this.store.load();
     if (!stored) return;
+    const worker = workerAttachment(ws);
+    if (worker) {
+      try {
+        await handleWorkerFrame(ws, worker, data, this.channelHost);
+      } catch (err) {
+        log.error("channel.message_failed", { job_id: stored.job.id, error: err });
+        this.sendFrame(ws, JSON.stringify({ type: "refused", id: null, code: "internal_error", message: "the report was not applied" }));
+      }
+      return;
+    }
     let parsed: unknown = null;
     try {
       parsed = typeof data === "string" ? JSON.parse(data) : null;
@@ -205,9 +328,15 @@ export class ExportJobState extends DurableObject<Env> {
     if (!stored) return;
     const now = Date.now();
     const result = transition(stored.job, { type: "tick" }, now, { retryBackoffMs: this.config.retryBackoffMs });
-    if (result.ok && result.job !== stored.job) {
-      const events = this.commit(stored.job, result.job, result.events, now);
-      await this.broadcast(events);
+    const job = result.ok ? result.job : stored.job;
+    // The clock's events, and a progress held back for browsers whose interval has passed.
+    const channel = this.channel.read();
+    const decision = coalesceProgress(channel.coalesce, result.ok ? result.events : [], now);
+    if (job !== stored.job || decision.drafts.length > 0) {
+      const events = this.commit(stored.job, job, decision.drafts, now, () => {
+        if (decision.state !== channel.coalesce) this.channel.write({ ...channel, coalesce: decision.state });
+      });
+      await this.publish(events);
     }
     await this.runEffects(now);
     await this.scheduleAlarm();
@@ -223,12 +352,12 @@ export class ExportJobState extends DurableObject<Env> {
     await this.afterSave(this.commit(before, job, drafts, now), now, effects);
   }
 
-  private commit(before: JobState, job: JobState, drafts: EventDraft[], now: number): StoredEvent[] {
-    return this.store.commit(job, drafts, now, (c) => this.afterCommit.plan({ before, ...c }, this.config, now));
+  private commit(before: JobState, job: JobState, drafts: EventDraft[], now: number, alsoWrite?: (seq: number) => void): StoredEvent[] {
+    return this.store.commit(job, drafts, now, (c) => this.afterCommit.plan({ before, ...c }, this.config, now), alsoWrite);
   }
 
   private async afterSave(events: StoredEvent[], now: number, effects?: "wait"): Promise<void> {
-    await this.broadcast(events);
+    await this.publish(events);
     const runs = this.runEffects(now);
     await this.scheduleAlarm(); // the runs' leases are already written: the alarm covers a lost run
     if (effects === "wait") await runs.then(() => this.scheduleAlarm());
@@ -242,10 +371,22 @@ export class ExportJobState extends DurableObject<Env> {
     return runs ? runs.then(() => this.runEffects(Date.now())) : Promise.resolve();
   }
 
-  private async broadcast(events: StoredEvent[]): Promise<void> {
+  /** Sends the events to browsers, then tells the worker's socket what the commit means for it. */
+  private async publish(events: StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
     const frames = await this.render(events);
-    for (const ws of this.ctx.getWebSockets()) for (const frame of frames) this.sendFrame(ws, frame);
+    for (const ws of this.ctx.getWebSockets(BROWSER_TAG)) for (const frame of frames) this.sendFrame(ws, frame);
+    const job = this.store.load()?.job;
+    if (job) settleWorkerSockets(this.ctx, job);
+  }
+
+  /** On connect: the newest preview, and with `?logs=1` the log lines after `logsSince` (or the tail). */
+  private async sendExtras(ws: WebSocket, stored: StoredJob, logsSince: number | null): Promise<void> {
+    const { preview } = this.channel.read();
+    if (preview) this.send(ws, await previewMessage(stored.job, preview, this.config, Date.now()));
+    if (logsSince === null) return;
+    const lines = Number.isInteger(logsSince) ? this.channel.logSince(logsSince, LOG_CATCH_UP_LINES) : this.channel.logTail(LOG_CATCH_UP_LINES);
+    if (lines.length > 0) this.send(ws, logMessage(stored.job.id, lines));
   }
 
   /** Sends a client what it missed since `since`, or a snapshot when that is no longer in the log. */
@@ -304,7 +445,7 @@ export class ExportJobState extends DurableObject<Env> {
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     const stored = this.store.load();
     if (!stored) return;
-    const times = [nextJobDeadline(stored.job), this.afterCommit.wakeAt()].filter((t): t is number => t !== null);
+    const times = [nextJobDeadline(stored.job), this.afterCommit.wakeAt(), flushAt(this.channel.read().coalesce)].filter((t): t is number => t !== null);
     const at = times.length > 0 ? Math.min(...times) : null;
     if (at === this.alarmAt || (at !== null && this.alarmAt !== null && this.alarmAt <= at)) return;
     this.alarmAt = at;

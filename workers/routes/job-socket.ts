@@ -14,6 +14,9 @@ import { jobNotFound, jobObject, validJobId } from "../jobs/job-object";
 const SocketQuery = z.object({
   since: z.coerce.number().int().min(0).optional(),
   token: z.string().max(4096).optional(),
+  /** `logs=1`: also send the job's log lines (job:log), after `logs_since` (a log_seq) or its tail. */
+  logs: z.enum(["0", "1"]).optional(),
+  logs_since: z.coerce.number().int().min(0).optional(),
 });
 
 export const socketRoutes = new Hono<AppEnv>().get(
