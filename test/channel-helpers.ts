@@ -3,8 +3,15 @@
  * collects what the object sends, and waits for answers by id.
  */
 import { expect } from "vitest";
-import type { ChannelReportInput, ChannelServerMessage, CreateJobResponse } from "../workers/protocol";
-import { api } from "./helpers";
+import type {
+  ChannelReportInput,
+  ChannelServerMessage,
+  CreateJobResponse,
+  JobLogMessage,
+  JobPreviewMessage,
+  JobSocketMessage,
+} from "../workers/protocol";
+import { api, type Feed } from "./helpers";
 
 export interface WorkerChannel {
   ws: WebSocket;
@@ -76,3 +83,18 @@ export async function openChannel(created: Pick<CreateJobResponse, "job" | "call
     },
   };
 }
+
+/** Waits on a job feed for a job:log or job:preview message (they carry no seq, so the feed types leave them out). */
+export function waitForExtra<T extends JobLogMessage | JobPreviewMessage>(
+  feed: Feed,
+  type: T["type"],
+  match: (m: T) => boolean = () => true,
+): Promise<T> {
+  return feed.waitFor((m) => {
+    const x = m as unknown as JobSocketMessage;
+    return x.type === type && match(x as T);
+  }) as unknown as Promise<T>;
+}
+
+export const hasExtra = (feed: Feed, type: JobSocketMessage["type"]) =>
+  (feed.messages as unknown as JobSocketMessage[]).some((m) => m.type === type);

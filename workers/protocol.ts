@@ -402,8 +402,13 @@ export type Preview = z.infer<typeof Preview>;
 export const JobPreviewMessage = z.object({ type: z.literal("job:preview"), job_id: z.string(), preview: Preview });
 export type JobPreviewMessage = z.infer<typeof JobPreviewMessage>;
 
-export const ServerMessage = z.union([JobEvent, SnapshotMessage, SocketErrorMessage, JobLogMessage, JobPreviewMessage]);
+/** The seq'd messages of the job socket: events, snapshots, errors. */
+export const ServerMessage = z.union([JobEvent, SnapshotMessage, SocketErrorMessage]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/** Everything the job socket sends: the seq'd messages, and job:log / job:preview beside them (their own cursor, none). */
+export const JobSocketMessage = z.union([JobEvent, SnapshotMessage, SocketErrorMessage, JobLogMessage, JobPreviewMessage]);
+export type JobSocketMessage = z.infer<typeof JobSocketMessage>;
 
 /** Browser -> object. Plain "ping" text frames are answered "pong" by the runtime. */
 export const ClientMessage = z.object({

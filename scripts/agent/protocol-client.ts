@@ -8,20 +8,27 @@
  *   const lease = await client.lease({ kinds: ["gif.render"] });   // null: nothing came in 25 s
  *   if (lease) {
  *     const attempt = client.attempt(lease);
+ *     await attempt.connect();                                          // the channel; HTTP when it cannot open
  *     await attempt.progress({ done: 1, total: 10, stage: "render" });  // throws JobCanceled when canceled
+ *     await attempt.log(["frame 1 rendered"]);
+ *     await attempt.preview(png, "image/png", "frame 1");
  *     await attempt.upload(bytes, "image/gif", "out.gif");
  *     await attempt.complete();
+ *     attempt.close();
  *   }
  *
- * Transient failures (network errors, 5xx, 429) are retried with exponential
- * backoff; any answer that says `canceled` throws JobCanceled: stop working.
+ * Reports go over the channel (report-channel.ts) once `connect()` opened it,
+ * else as HTTP callbacks. `attempt.signal` is aborted the moment the job is
+ * canceled (pushed over the channel). HTTP transient failures (network errors,
+ * 5xx, 429) are retried with exponential backoff; any answer that says
+ * `canceled` throws JobCanceled: stop working.
  */
+import { JobCanceled, ReportChannel, type Ack } from "./report-channel";
 import { CallbackAnswer, ErrorBody, LeaseResponse, type CompleteReport, type ErrorReport, type LeaseRequest, type ProgressReport } from "../../workers/protocol";
 
 export type { LeaseResponse } from "../../workers/protocol";
 
-/** The job was canceled (or finished elsewhere): stop working on it. */
-export class JobCanceled extends Error {}
+export { JobCanceled, ReportRefused } from "./report-channel";
 
 /** The tracker refused a request for good (4xx other than 429), or retries ran out. */
 export class ProtocolError extends Error {
@@ -115,6 +122,9 @@ function refusal(what: string, status: number, body: unknown): ProtocolError {
 
 /** One attempt of one job, reported through its callback URL and token. */
 export class JobAttempt {
+  private channel: ReportChannel | null = null;
+  private readonly canceled = new AbortController();
+
   constructor(
     private readonly client: WorkerClient,
     readonly lease: Pick<LeaseResponse, "job" | "callback">,
@@ -122,6 +132,42 @@ export class JobAttempt {
 
   get jobId(): string {
     return this.lease.job.id;
+  }
+
+  /** Aborted the moment the job is known to be canceled: stop the work. */
+  get signal(): AbortSignal {
+    return this.canceled.signal;
+  }
+
+  /** Whether reports go over the channel. */
+  get onChannel(): boolean {
+    return this.channel !== null;
+  }
+
+  /** Opens the channel; false (and HTTP callbacks from then on) when the upgrade fails. */
+  async connect(options: { onEvent?: (event: string, fields: Record<string, unknown>) => void } = {}): Promise<boolean> {
+    const channel = new ReportChannel({ url: this.lease.callback.url, token: this.lease.callback.token, onEvent: options.onEvent });
+    if (!(await channel.open())) return false;
+    channel.signal.addEventListener("abort", () => this.canceled.abort(channel.signal.reason), { once: true });
+    this.channel = channel;
+    return true;
+  }
+
+  close(): void {
+    this.channel?.close();
+  }
+
+  /** Over the channel: the ack as a callback answer. */
+  private async viaChannel(report: Parameters<ReportChannel["send"]>[0]): Promise<CallbackAnswer> {
+    const ack: Ack = await this.channel!.send(report);
+    return { ok: true, job_id: this.jobId, status: null, attempt: this.lease.callback.attempt, canceled: false, seq: ack.seq };
+  }
+
+  private guard<T>(answer: Promise<T>): Promise<T> {
+    return answer.catch((err: unknown) => {
+      if (err instanceof JobCanceled) this.canceled.abort(err);
+      throw err;
+    });
   }
 
   private async call(name: string, init: () => RequestInit, query = ""): Promise<CallbackAnswer> {
@@ -143,11 +189,24 @@ export class JobAttempt {
   }
 
   progress(report: ProgressReport): Promise<CallbackAnswer> {
-    return this.postJson("progress", report);
+    return this.guard(this.channel ? this.viaChannel({ type: "progress", ...report }) : this.postJson("progress", report));
   }
 
   heartbeat(): Promise<CallbackAnswer> {
-    return this.call("heartbeat", () => ({ method: "POST" }));
+    return this.guard(this.channel ? this.viaChannel({ type: "heartbeat" }) : this.call("heartbeat", () => ({ method: "POST" })));
+  }
+
+  /** Log lines for the job's page (each cut at 2 KiB; at most 100 a call). */
+  log(lines: string[]): Promise<CallbackAnswer> {
+    return this.guard(this.channel ? this.viaChannel({ type: "log", lines }) : this.postJson("log", { lines }));
+  }
+
+  /** Shows `bytes` (PNG, JPEG, WebP or GIF, at most 512 KiB) as the job's newest preview frame. */
+  preview(bytes: Uint8Array, contentType: string, frame?: string): Promise<CallbackAnswer> {
+    const query = frame === undefined ? "" : `?frame=${encodeURIComponent(frame)}`;
+    const headers = { "content-type": contentType, "content-length": String(bytes.byteLength) };
+    const body = new Uint8Array(bytes);
+    return this.guard(this.call("preview", () => ({ method: "PUT", headers, body }), query));
   }
 
   /** Uploads the output (one PUT with Content-Length). */
@@ -159,11 +218,11 @@ export class JobAttempt {
   }
 
   complete(report: CompleteReport = {}): Promise<CallbackAnswer> {
-    return this.postJson("complete", report);
+    return this.guard(this.channel ? this.viaChannel({ type: "complete", ...report }) : this.postJson("complete", report));
   }
 
   /** Reports a failure; `retryable` puts the job back in the queue as a new attempt while attempts remain. */
   fail(report: ErrorReport): Promise<CallbackAnswer> {
-    return this.postJson("error", report);
+    return this.guard(this.channel ? this.viaChannel({ type: "error", ...report }) : this.postJson("error", report));
   }
 }

@@ -2,8 +2,8 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { ChannelStore } from "../../workers/channel/channel-store";
 import { describe, expect, it } from "vitest";
 import { PROGRESS_EVENT_INTERVAL_MS } from "../../workers/channel/progress-coalescing";
-import { CHANNEL_LIMITS, type JobPreviewMessage, type LogPage, type ServerMessage } from "../../workers/protocol";
-import { openChannel } from "../channel-helpers";
+import { CHANNEL_LIMITS, type JobLogMessage, type JobPreviewMessage, type LogPage, type ServerMessage } from "../../workers/protocol";
+import { hasExtra, openChannel, waitForExtra } from "../channel-helpers";
 import { api, createJob, getJob, jobStub, openFeed, postJson, withKey } from "../helpers";
 
 const ofType = (type: ServerMessage["type"]) => (m: ServerMessage) => m.type === type;
@@ -43,14 +43,14 @@ describe("logs", () => {
     const channel = await openChannel(created);
     await channel.request({ type: "heartbeat", id: "h" });
     expect(await channel.request({ type: "log", id: "l1", lines: ["one", "two"] })).toMatchObject({ type: "ack" });
-    const got = await withLogs.waitFor(ofType("job:log"));
+    const got = await waitForExtra<JobLogMessage>(withLogs, "job:log");
     expect(got).toMatchObject({ lines: [{ log_seq: 1, text: "one" }, { log_seq: 2, text: "two" }] });
     await channel.request({ type: "log", id: "l2", lines: ["three"] });
-    await withLogs.waitFor((m) => m.type === "job:log" && m.lines[0]!.log_seq === 3);
-    expect(without.messages.some((m) => m.type === "job:log")).toBe(false);
+    await waitForExtra<JobLogMessage>(withLogs, "job:log", (m) => m.lines[0]!.log_seq === 3);
+    expect(hasExtra(without, "job:log")).toBe(false);
 
     const resumed = await openFeed(created.job.id, "?logs=1&logs_since=2");
-    const missed = await resumed.waitFor(ofType("job:log"));
+    const missed = await waitForExtra<JobLogMessage>(resumed, "job:log");
     expect(missed).toMatchObject({ lines: [{ log_seq: 3, text: "three" }] });
     for (const f of [withLogs, without, resumed]) f.close();
     channel.close();
@@ -125,7 +125,7 @@ describe("preview frames", () => {
     const created = await createJob();
     const feed = await openFeed(created.job.id);
     expect((await putPreview(created, PNG)).status).toBe(200);
-    const message = await feed.waitFor<JobPreviewMessage>(ofType("job:preview"));
+    const message = await waitForExtra<JobPreviewMessage>(feed, "job:preview");
     expect(message.preview).toMatchObject({ frame: "12", size: PNG.byteLength, content_type: "image/png" });
     const url = new URL(message.preview.url);
     const image = await api(url.pathname + url.search);
@@ -138,7 +138,7 @@ describe("preview frames", () => {
     expect((await again.arrayBuffer()).byteLength).toBe(newer.byteLength);
     // A browser that connects later gets the newest preview on connect.
     const late = await openFeed(created.job.id);
-    expect(await late.waitFor<JobPreviewMessage>(ofType("job:preview"))).toMatchObject({ preview: { frame: "13" } });
+    expect(await waitForExtra<JobPreviewMessage>(late, "job:preview")).toMatchObject({ preview: { frame: "13" } });
     feed.close();
     late.close();
   });

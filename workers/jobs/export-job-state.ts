@@ -36,7 +36,7 @@ import {
   settleWorkerSockets,
   workerAttachment,
 } from "../channel/worker-socket";
-import type { LogPage } from "../protocol";
+import type { JobSocketMessage, LogPage } from "../protocol";
 import { readEventLogPage } from "./event-log-page";
 import { createJobState, toJobView, type JobState, type NewJob } from "./job";
 import {
@@ -423,7 +423,7 @@ export class ExportJobState extends DurableObject<Env> {
     );
   }
 
-  private send(ws: WebSocket, message: ServerMessage): void {
+  private send(ws: WebSocket, message: JobSocketMessage): void {
     this.sendFrame(ws, JSON.stringify(message));
   }
 
