@@ -45,6 +45,8 @@ export interface ReportChannelOptions {
 }
 
 const MAX_RECONNECTS = 8;
+/** Node's WebSocket (undici) takes headers, which the DOM's type (seen by some tsconfigs) does not declare. */
+const HeaderWebSocket = WebSocket as unknown as new (url: string, init: { headers: Record<string, string> }) => WebSocket;
 const ENDED_CODES = new Set<number>([CHANNEL_CLOSE.superseded, CHANNEL_CLOSE.finished, CHANNEL_CLOSE.canceled, CHANNEL_CLOSE.replaced]);
 
 export class ReportChannel {
@@ -72,7 +74,7 @@ export class ReportChannel {
   open(): Promise<boolean> {
     return new Promise((resolve) => {
       const url = this.options.url.replace(/^http/, "ws") + "/ws";
-      const ws = new WebSocket(url, { headers: { authorization: `Bearer ${this.options.token}` } });
+      const ws = new HeaderWebSocket(url, { headers: { authorization: `Bearer ${this.options.token}` } });
       const timer = setTimeout(() => {
         ws.close();
         resolve(false);

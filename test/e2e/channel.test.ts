@@ -29,7 +29,9 @@ async function externalJob(): Promise<{ created: CreateJobResponse; attempt: Job
 /** A browser's view of the job socket, with logs. */
 function watch(created: CreateJobResponse) {
   const messages: JobSocketMessage[] = [];
-  const ws = new WebSocket(`${created.links.ws}?logs=1`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+  // Node's WebSocket takes headers (a backend may follow a job with its API key); the DOM type does not say so.
+  const NodeWebSocket = WebSocket as unknown as new (url: string, init: { headers: Record<string, string> }) => WebSocket;
+  const ws = new NodeWebSocket(`${created.links.ws}?logs=1`, { headers: { authorization: `Bearer ${server.apiKey}` } });
   const opened = new Promise((resolve) => ws.addEventListener("open", resolve));
   ws.addEventListener("message", (e) => {
     const parsed = JobSocketMessage.safeParse(JSON.parse(String(e.data)));

@@ -8,7 +8,8 @@
 export { applyServerMessage, INITIAL_JOB_STATE, resumeSeq, type JobViewState } from "./job-state";
 export { applyFeedMessage, applyPage, emptyJobList, type JobListState } from "./job-list-state";
 export type { ConnectionState } from "./live-socket";
+export { appendLogTail, LOG_TAIL_LIMIT } from "./log-tail";
 export { subscribeToFeed, type FeedSubscriptionOptions } from "./subscribe-feed";
 export { subscribeToJob, type JobSubscriptionOptions, type TokenSource } from "./subscribe-job";
 export { useExportJob, type ExportJobView } from "./use-export-job";
-export { JOB_STATUSES, type FeedJobMessage, type Job, type JobStatus, type JobSummary } from "../../../workers/protocol";
+export { JOB_STATUSES, type FeedJobMessage, type Job, type JobStatus, type JobSummary, type LogLine, type Preview } from "../../../workers/protocol";
