@@ -1,85 +1,71 @@
 /**
- * What the benchmark prints: each run's figures as it ends, then the Markdown
- * summary (environment, one table, the delivery verdict) to paste into the
- * README.
+ * What the bench prints at the end: one Markdown table of every figure for
+ * the floor and the tracker with the ratio, the target and PASS/MISS; the
+ * notes; and which process saturated a core in which scenario.
  */
-import { cpus } from "node:os";
-import { ms, perSecond, summarize, type Summary } from "../lib/stats";
-import { deliveryProblems } from "./delivery";
-import type { FanOutResult, RunResult } from "./measures";
+import { goalText, ratio, verdict, type Figure } from "./scenarios/figures";
+import type { ScenarioOutcome } from "./run";
 
-const fmt = (s: Summary | null) => (s ? `p50 ${ms(s.p50)} ms  p95 ${ms(s.p95)} ms  p99 ${ms(s.p99)} ms  max ${ms(s.max)} ms` : "no samples");
-const cutNote = (r: { cutShort: boolean }) => (r.cutShort ? "  (cut short by the time limit)" : "");
-
-/** A run's count, elapsed time and rate, then its round-trip percentiles. */
-export function printRoundTrips(label: string, r: RunResult): void {
-  console.log(`   ${label}: ${r.roundTrips.length} reports in ${ms(r.elapsedMs)} ms, ${perSecond(r.roundTrips.length, r.elapsedMs)} reports/s${cutNote(r)}`);
-  console.log(`   ${" ".repeat(label.length)}  ${fmt(summarize(r.roundTrips))}`);
+export interface Results {
+  when: string;
+  quick: boolean;
+  seconds: number;
+  machine: { cpu: string; cores: number; memoryGb: number };
+  versions: Record<string, string>;
+  outcomes: Record<string, ScenarioOutcome>;
+  problems: string[];
 }
 
-/** The fan-out run: its round trips, the delivery delays, and the delivery counts. */
-export function printFanOut(r: FanOutResult): void {
-  printRoundTrips("callback round trip", r);
-  const d = r.delivery;
-  console.log(`   delay, callback sent -> watcher got job:progress: ${d.delays.length} (event, watcher) pairs${cutNote(r)}`);
-  console.log(`      ${fmt(summarize(d.delays))}`);
-  const judged = r.cutShort ? " (missing not judged: cut short)" : "";
-  console.log(
-    `   delivery: ${r.watchers} watchers x ${r.events} events: ${d.missing} missing${judged}, ${d.outOfOrder} out of order, ` +
-      `${d.seqGaps} seq gaps, ${d.invalid} invalid frames, ${d.closedEarly} closed early`,
-  );
+const num = (n: number | null, unit: string) => {
+  if (n === null) return "–";
+  if (unit === "yes/no") return n ? "yes" : "no";
+  const digits = unit === "ms" ? (n < 100 ? 1 : 0) : Math.abs(n) < 10 && !Number.isInteger(n) ? 2 : 0;
+  return n.toFixed(digits);
+};
+
+function row(f: Figure): string {
+  const r = ratio(f);
+  const v = verdict(f);
+  return `| ${f.scenario} | ${f.label} | ${f.unit} | ${num(f.floor, f.unit)} | ${num(f.tracker, f.unit)} | ${r === null ? "–" : `${r.toFixed(2)}x`} | ${goalText(f.goal)} | ${v ?? ""} |`;
 }
 
-/** What the table names: the server and the sizes the runs were asked for. */
-export interface Setup {
-  origin: string;
-  watchers: number;
-  jobs: number;
-  perJob: number;
+/** The CPU line of a scenario: the busiest processes of each target's runs, and what saturated a core. */
+function cpuLine(name: string, o: ScenarioOutcome): string {
+  const parts = (["floor", "tracker"] as const).map((target) => {
+    const runs = o.cpu.filter((c) => c.target === target);
+    const top = new Map<string, number>();
+    for (const run of runs) {
+      for (const s of run.shares) {
+        const key = s.name.replace(/ \(\d+\)$/, "");
+        top.set(key, Math.max(top.get(key) ?? 0, s.percent));
+      }
+    }
+    const machine = top.get([...top.keys()].find((k) => k.startsWith("machine")) ?? "");
+    const busiest = [...top].filter(([n]) => !n.startsWith("machine")).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([n, p]) => `${n} ${p}%`);
+    if (machine !== undefined) busiest.push(`machine ${machine}% busy`);
+    const saturated = [...new Set(runs.flatMap((r) => r.saturated))];
+    return `${target}: ${busiest.join(", ") || "–"}${saturated.length ? `; saturated: ${saturated.join(", ")}` : ""}`;
+  });
+  return `- ${name}: ${parts.join(" | ")}`;
 }
 
-/** The three runs' results; null for a run the time limit skipped. */
-export interface Runs {
-  latency: RunResult | null;
-  fanOut: FanOutResult | null;
-  concurrency: RunResult | null;
-}
-
-type Row = [measure: string, result: RunResult | null, samples: number[], throughput: boolean];
-
-/** The Markdown summary: environment, one table, and the delivery check. */
-export function printTable({ origin, watchers, jobs, perJob }: Setup, { latency, fanOut, concurrency }: Runs): void {
-  const rows: Row[] = [
-    ["Progress callback round trip, one job, in turn", latency, latency?.roundTrips ?? [], true],
-    [`Progress callback round trip, one job with ${watchers} watchers`, fanOut, fanOut?.roundTrips ?? [], true],
-    [`Fan-out: callback sent → each of ${watchers} watchers got \`job:progress\``, fanOut, fanOut?.delivery.delays ?? [], false],
-    [`Progress callback round trip, ${jobs} jobs × ${perJob} reports at once`, concurrency, concurrency?.roundTrips ?? [], true],
-  ];
-  const cpu = cpus();
-  const date = new Date().toISOString().replace("T", " ").slice(0, 16);
+export function printTable(results: Results): void {
   console.log(`\n--- Markdown ---\n`);
   console.log(
-    `Measured with \`npm run bench\` on ${cpu[0]?.model.trim() ?? "unknown CPU"} (${cpu.length} CPUs), ` +
-      `Node ${process.version}, ${date} UTC, against the local dev server at ${origin}.\n`,
+    `\`npm run bench${results.quick ? " -- --quick" : ""}\`, ${results.when.slice(0, 16).replace("T", " ")} UTC, ${results.seconds} s; ` +
+      `${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGb} GB; ` +
+      Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join(", ") + ".\n",
   );
-  console.log("| Measure | Samples | p50 ms | p95 ms | p99 ms | max ms | Reports/s |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const [measure, result, samples, throughput] of rows) {
-    if (!result) {
-      console.log(`| ${measure} (skipped: time limit) | 0 | – | – | – | – | – |`);
-      continue;
-    }
-    const s = summarize(samples);
-    const cells = s ? [ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max)] : ["–", "–", "–", "–"];
-    const rate = throughput ? perSecond(result.roundTrips.length, result.elapsedMs) : "–";
-    console.log(`| ${measure}${result.cutShort ? " (cut short)" : ""} | ${samples.length} | ${cells.join(" | ")} | ${rate} |`);
-  }
-  if (fanOut) {
-    const problems = deliveryProblems(fanOut.delivery, fanOut.cutShort);
-    console.log(
-      problems.length === 0
-        ? `\nEvery watcher got every \`job:progress\` in seq order, with no gaps.`
-        : `\nDelivery problems: ${problems.join(", ")}.`,
-    );
-  }
+  console.log("| scenario | figure | unit | floor | tracker | tracker/floor | target | |");
+  console.log("| --- | --- | --- | ---: | ---: | ---: | --- | --- |");
+  const figures = Object.values(results.outcomes).flatMap((o) => o.figures);
+  for (const f of figures) console.log(row(f));
+  const judged = figures.filter((f) => verdict(f) !== null);
+  console.log(`\nTargets: ${judged.filter((f) => verdict(f) === "PASS").length} of ${judged.length} PASS` +
+    (judged.some((f) => verdict(f) === "MISS") ? `; MISS: ${judged.filter((f) => verdict(f) === "MISS").map((f) => `${f.scenario} ${f.label}`).join(", ")}` : "") + ".");
+  const notes = Object.entries(results.outcomes).flatMap(([name, o]) => (o.notes ?? []).map((n) => `- ${name}: ${n}`));
+  if (notes.length) console.log(`\nNotes:\n${notes.join("\n")}`);
+  console.log(`\nCPU (share of one core, busiest per target, highest of its rounds; a thread or workerd at >= 90 % saturated a core; machine: all cores, every process):`);
+  for (const [name, o] of Object.entries(results.outcomes)) console.log(cpuLine(name, o));
+  if (results.problems.length) console.log(`\nProblems: ${results.problems.join("; ")}`);
 }

@@ -1,0 +1,94 @@
+/**
+ * One bench run: starts the floor and the tracker side by side, the
+ * subscriber threads, runs the chosen scenarios in order, stops everything
+ * (also on failure; the servers' temp state goes with them, jobs and all), prints the table and answers
+ * the results for the JSON file.
+ */
+import { cpus, totalmem } from "node:os";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startFloor, startTracker, ROOT, type Server, type TrackerServer } from "./servers";
+import { Subscribers } from "./subscribers";
+import { floorTarget, trackerTarget } from "./targets";
+import { FULL, QUICK, type Context, type CpuRecord } from "./scenarios/context";
+import type { Figure } from "./scenarios/figures";
+import { fanOut } from "./scenarios/fan-out";
+import { cost } from "./scenarios/cost";
+import { d1Rate } from "./scenarios/d1-rate";
+import { idle } from "./scenarios/idle";
+import { latency } from "./scenarios/latency";
+import { manyJobs } from "./scenarios/many-jobs";
+import { throughput } from "./scenarios/throughput";
+import { printTable, type Results } from "./report";
+import type { ScenarioName } from "../bench";
+
+const SUBSCRIBER_THREADS = 2;
+
+export interface ScenarioOutcome {
+  figures: Figure[];
+  cpu: CpuRecord[];
+  problems?: string[];
+  notes?: string[];
+  details?: unknown;
+}
+
+type Scenario = (ctx: Context) => Promise<ScenarioOutcome>;
+
+const SCENARIO_RUNS: Partial<Record<ScenarioName, Scenario>> = {
+  latency,
+  fanout: fanOut,
+  throughput,
+  "many-jobs": manyJobs,
+  d1: d1Rate,
+  cost,
+  idle,
+};
+
+const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+
+export async function runScenarios(options: { quick: boolean; scenarios: ScenarioName[] }): Promise<Results> {
+  const started = Date.now();
+  const sizes = options.quick ? QUICK : FULL;
+  console.log(`npm run bench${options.quick ? " --quick" : ""}: starting the floor and the tracker (wrangler dev, temp state)...`);
+  const servers: Server[] = [];
+  let subscribers: Subscribers | null = null;
+  const outcomes: Record<string, ScenarioOutcome> = {};
+  try {
+    const [floor, tracker] = await Promise.all([startFloor(), startTracker()]);
+    servers.push(floor, tracker);
+    console.log(`floor ${floor.url}, tracker ${tracker.url} (started in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    subscribers = new Subscribers(SUBSCRIBER_THREADS);
+    const ctx: Context = {
+      floor: floorTarget(floor),
+      tracker: trackerTarget(tracker as TrackerServer),
+      trackerServer: tracker as TrackerServer,
+      subscribers,
+      sizes,
+    };
+    for (const name of options.scenarios) {
+      const run = SCENARIO_RUNS[name];
+      if (!run) continue;
+      const t0 = Date.now();
+      console.log(`\n== ${name}`);
+      outcomes[name] = await run(ctx);
+      console.log(`   done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  } catch (err) {
+    for (const s of servers) console.error(`\n--- last output of ${s.name} ---\n${s.output().slice(-4000)}`);
+    throw err;
+  } finally {
+    await subscribers?.stop();
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+  const results: Results = {
+    when: new Date().toISOString(),
+    quick: options.quick,
+    seconds: Math.round((Date.now() - started) / 1000),
+    machine: { cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30) },
+    versions: { node: process.version, wrangler: version("wrangler"), workerd: version("workerd") },
+    outcomes,
+    problems: Object.values(outcomes).flatMap((o) => o.problems ?? []),
+  };
+  printTable(results);
+  return results;
+}
