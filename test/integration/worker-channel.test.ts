@@ -136,7 +136,9 @@ describe("the worker channel", () => {
     expect(ack).toMatchObject({ type: "ack", id: "after" });
     for (const feed of feeds) {
       const got = await feed.waitFor((m) => m.type === "job:progress" && m.job.progress.percent === 90);
-      expect(got.seq).toBe((ack as { seq: number }).seq);
+      // The same seq, or the next one when the report came within the coalescing interval and the alarm published it.
+      expect(got.seq - (ack as { seq: number }).seq).toBeGreaterThanOrEqual(0);
+      expect(got.seq - (ack as { seq: number }).seq).toBeLessThanOrEqual(1);
       feed.close();
     }
     channel.close();

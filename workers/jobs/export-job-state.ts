@@ -24,18 +24,10 @@ import {
   type SnapshotMessage,
 } from "../protocol";
 import { ChannelStore, type StoredPreview } from "../channel/channel-store";
-import { logMessage, planLogAppend } from "../channel/job-logs";
-import { toLogLine } from "../channel/log-lines";
+import { JobStreams } from "../channel/job-streams";
 import { coalesceProgress, flushAt } from "../channel/progress-coalescing";
-import { previewMessage } from "../channel/preview";
 import { handleWorkerFrame, type ChannelHost } from "../channel/worker-messages";
-import {
-  acceptWorkerSocket,
-  BROWSER_TAG,
-  LOGS_TAG,
-  settleWorkerSockets,
-  workerAttachment,
-} from "../channel/worker-socket";
+import { acceptWorkerSocket, BROWSER_TAG, LOGS_TAG, settleWorkerSockets, workerAttachment } from "../channel/worker-socket";
 import type { JobSocketMessage, LogPage } from "../protocol";
 import { readEventLogPage } from "./event-log-page";
 import { createJobState, toJobView, type JobState, type NewJob } from "./job";
@@ -55,14 +47,13 @@ import { transition, type EventDraft, type JobCommand, type WorkerCommand } from
 
 /** Set by the channel route (workers/routes/worker-channel.ts) on a verified worker upgrade: the token's attempt. */
 export const WORKER_ATTEMPT_HEADER = "x-channel-attempt";
-/** Log lines sent to a browser socket on connect, at most. */
-const LOG_CATCH_UP_LINES = 500;
 
 export class ExportJobState extends DurableObject<Env> {
   private readonly store: JobStore;
   private readonly afterCommit: AfterCommit;
   /** The worker channel's storage: applied report ids, progress coalescing, logs, the preview. */
   private readonly channel: ChannelStore;
+  private readonly streams: JobStreams;
   /** The alarm as last set by this instance; undefined until read from storage (the authority) once. */
   private alarmAt: number | null | undefined;
 
@@ -71,6 +62,7 @@ export class ExportJobState extends DurableObject<Env> {
     this.store = new JobStore(ctx.storage);
     this.afterCommit = new AfterCommit(this.store, AFTER_COMMIT_EFFECTS);
     this.channel = new ChannelStore(ctx.storage);
+    this.streams = new JobStreams(ctx, this.channel);
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -177,62 +169,30 @@ export class ExportJobState extends DurableObject<Env> {
     return {
       channel: this.channel,
       report: (name, command, options) => this.report(name, command, options),
-      log: (attempt, lines, options) => this.appendLog(attempt, lines, options),
+      log: async (attempt, lines, options) => this.streams.appendLog(this.store.load(), attempt, lines, options),
     };
   }
 
-  /** A worker's log lines (POST {url}/log); refused for another attempt, a finished job, or past the rate. */
+  /** A worker's log lines (POST {url}/log); see workers/channel/job-streams.ts. */
   async log(attempt: number, lines: string[]): Promise<CallbackOutcome> {
     let outcome: CallbackOutcome = { ok: false, refusal: NOT_FOUND, job: null };
-    await this.appendLog(attempt, lines, { answer: (o) => (outcome = o) });
+    this.streams.appendLog(this.store.load(), attempt, lines, { answer: (o) => (outcome = o) });
     return outcome;
-  }
-
-  private async appendLog(
-    attempt: number,
-    lines: readonly string[],
-    options: { alsoWrite?(seq: number): void; answer(outcome: CallbackOutcome): void },
-  ): Promise<void> {
-    const stored = this.store.load();
-    if (!stored) return options.answer({ ok: false, refusal: NOT_FOUND, job: null });
-    const channel = this.channel.read();
-    const now = Date.now();
-    const plan = planLogAppend(stored.job, channel, attempt, lines, now);
-    if (!plan.ok) return options.answer({ ok: false, refusal: plan.refusal, job: brief(stored) });
-    const appended = this.ctx.storage.transactionSync(() => {
-      const rows = this.channel.appendLog(channel.lastLogSeq, plan.texts, now);
-      this.channel.write(plan.state);
-      options.alsoWrite?.(stored.seq);
-      return rows;
-    });
-    options.answer({ ok: true, job: brief(stored) });
-    const frame = JSON.stringify(logMessage(stored.job.id, appended));
-    for (const ws of this.ctx.getWebSockets(LOGS_TAG)) this.sendFrame(ws, frame);
   }
 
   /** A page of the log ring (GET /api/jobs/:id/logs). */
   async logPage(since: number, limit: number): Promise<LogPage | null> {
-    if (!this.store.load()) return null;
-    const rows = this.channel.logSince(since, limit + 1);
-    const page = rows.slice(0, limit);
-    return { lines: page.map(toLogLine), next_since: rows.length > limit ? page.at(-1)!.logSeq : null };
+    return this.store.load() ? this.streams.logPage(since, limit) : null;
   }
 
   /** Records the newest preview frame (already in R2) and shows it to every browser. */
   async setPreview(attempt: number, preview: StoredPreview): Promise<CallbackOutcome> {
-    const stored = this.store.load();
-    if (!stored) return { ok: false, refusal: NOT_FOUND, job: null };
-    const plan = planLogAppend(stored.job, this.channel.read(), attempt, [], Date.now());
-    if (!plan.ok) return { ok: false, refusal: plan.refusal, job: brief(stored) };
-    this.channel.write({ ...this.channel.read(), preview });
-    const frame = JSON.stringify(await previewMessage(stored.job, preview, this.config, Date.now()));
-    for (const ws of this.ctx.getWebSockets(BROWSER_TAG)) this.sendFrame(ws, frame);
-    return { ok: true, job: brief(stored) };
+    return this.streams.setPreview(this.store.load(), attempt, preview, this.config);
   }
 
   /** The newest preview frame's storage record, or null. */
   async previewRecord(): Promise<StoredPreview | null> {
-    return this.store.load() ? this.channel.read().preview : null;
+    return this.store.load() ? this.streams.preview() : null;
   }
 
   /**
@@ -273,7 +233,7 @@ export class ExportJobState extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server, logs ? [BROWSER_TAG, LOGS_TAG] : [BROWSER_TAG]);
     server.serializeAttachment({ connectedAt: Date.now() });
     await this.catchUp(server, stored, sinceParam === null ? null : Number(sinceParam));
-    await this.sendExtras(server, stored, logs ? Number(params.get("logs_since") ?? NaN) : null);
+    await this.streams.onConnect(server, stored, logs ? Number(params.get("logs_since") ?? NaN) : null, this.config);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -378,15 +338,6 @@ export class ExportJobState extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets(BROWSER_TAG)) for (const frame of frames) this.sendFrame(ws, frame);
     const job = this.store.load()?.job;
     if (job) settleWorkerSockets(this.ctx, job);
-  }
-
-  /** On connect: the newest preview, and with `?logs=1` the log lines after `logsSince` (or the tail). */
-  private async sendExtras(ws: WebSocket, stored: StoredJob, logsSince: number | null): Promise<void> {
-    const { preview } = this.channel.read();
-    if (preview) this.send(ws, await previewMessage(stored.job, preview, this.config, Date.now()));
-    if (logsSince === null) return;
-    const lines = Number.isInteger(logsSince) ? this.channel.logSince(logsSince, LOG_CATCH_UP_LINES) : this.channel.logTail(LOG_CATCH_UP_LINES);
-    if (lines.length > 0) this.send(ws, logMessage(stored.job.id, lines));
   }
 
   /** Sends a client what it missed since `since`, or a snapshot when that is no longer in the log. */
