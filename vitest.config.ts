@@ -2,13 +2,15 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /**
- * Three projects:
+ * Four projects:
  * - workers: unit and integration tests inside workerd, against the real
  *   Durable Object, D1 and R2 of wrangler.toml;
  * - e2e: Node tests that start the real `wrangler dev` and talk HTTP and
  *   WebSockets to it, as the scripts and browsers do;
  * - browser: the console in Chromium (playwright-core) against a real
- *   `wrangler dev` in DEMO_MODE serving the built web/dist.
+ *   `wrangler dev` in DEMO_MODE serving the built web/dist;
+ * - packages: the npm packages packed, installed into a scratch app outside
+ *   the repo, type-checked, bundled by Vite and run in Chromium.
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
@@ -53,6 +55,14 @@ export default defineConfig(async () => {
           test: {
             name: "e2e",
             include: ["test/e2e/**/*.test.ts"],
+            environment: "node",
+          },
+        },
+        {
+          test: {
+            // Packs the npm packages, installs them into a scratch app outside the repo, builds it and runs it in Chromium.
+            name: "packages",
+            include: ["test/packages/**/*.test.ts"],
             environment: "node",
           },
         },

@@ -9,7 +9,7 @@
 import { performance } from "node:perf_hooks";
 import { startDevServer, type DevServer } from "../test/e2e/dev-server";
 import { summarize, ms, perSecond } from "./lib/stats";
-import { WorkerClient } from "./agent/protocol-client";
+import { WorkerClient } from "@export-tracker/worker";
 import { CreateJobResponse, JobSocketMessage } from "../workers/protocol";
 
 const REPORTS = Number(process.argv[process.argv.indexOf("--reports") + 1]) || 1000;
@@ -84,7 +84,7 @@ async function channelRun(server: DevServer, window: number) {
   const created = await createJob(server);
   const seen = await watchers(server, created);
   const attempt = new WorkerClient({ baseUrl: server.url, workerKey: server.workerKey, worker: "bench" }).attempt({
-    job: { id: created.job.id, kind: created.job.kind, input: {}, attempt: 1, priority: 0 },
+    job: { id: created.job.id },
     callback: created.callback,
   });
   if (!(await attempt.connect())) throw new Error("the channel did not open");
@@ -111,7 +111,7 @@ async function cancelRun(server: DevServer, jobs = 40) {
   for (let j = 0; j < jobs; j++) {
     const created = await createJob(server);
     const attempt = new WorkerClient({ baseUrl: server.url, workerKey: server.workerKey, worker: "bench" }).attempt({
-      job: { id: created.job.id, kind: created.job.kind, input: {}, attempt: 1, priority: 0 },
+      job: { id: created.job.id },
       callback: created.callback,
     });
     await attempt.connect();

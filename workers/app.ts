@@ -7,6 +7,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { notFound, onError } from "./errors";
 import type { AppEnv } from "./http/context";
 import { requestLog, withConfig } from "./http/middleware";
+import { openApiRoutes } from "./openapi/openapi-routes";
 import { callbackRoutes } from "./routes/callbacks";
 import { downloadRoutes } from "./routes/downloads";
 import { feedSocketRoutes } from "./routes/feed-socket";
@@ -33,6 +34,7 @@ export const app = new Hono<AppEnv>()
   .use("/api/*", withConfig)
   .use("/api/*", apiCors)
   .route("/", healthRoutes)
+  .route("/", openApiRoutes)
   .route("/api/viewer-tokens", viewerTokenRoutes)
   .route("/api/jobs", jobRoutes)
   .route("/api/jobs", callbackRoutes)

@@ -10,7 +10,7 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { readWorkerKey, runMain, Stop } from "../lib/api-client";
 import { parseFlags } from "../lib/flags";
-import { ProtocolError, WorkerClient } from "./protocol-client";
+import { ProtocolError, WorkerClient } from "@export-tracker/worker";
 import { runJob } from "./run-job";
 
 const USAGE = `usage: npm run worker -- [--url URL] [--concurrency N] [--kinds a,b] [--name NAME] [--pace MS] [--grace S] [--once]

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GifRender, RenderInput } from "./gif-render";
-import { JobCanceled, type JobAttempt } from "./protocol-client";
+import { JobCanceled, type JobAttempt } from "@export-tracker/worker";
 
 export type JobOutcome =
   | { result: "completed"; bytes: number; sha256: string }

@@ -4,7 +4,7 @@
  * into a `Stop` naming the server's error code, and the exit-code handling.
  */
 import { existsSync, readFileSync } from "node:fs";
-import type { z } from "zod";
+import { z } from "zod";
 import { ErrorBody } from "../../workers/protocol";
 
 /** Ends the run with a message and an exit code. */
@@ -58,9 +58,9 @@ export function httpError(what: string, status: number, body: unknown): Stop {
 }
 
 /** The answer's body checked against `schema`; any HTTP error stops the run. */
-export function expectOk<S extends z.ZodType>(what: string, reply: Reply, schema: S): z.infer<S> {
+export function expectOk<S extends z.core.$ZodType>(what: string, reply: Reply, schema: S): z.infer<S> {
   if (!reply.ok) throw httpError(what, reply.status, reply.body);
-  const parsed = schema.safeParse(reply.body);
+  const parsed = z.safeParse(schema, reply.body);
   if (!parsed.success) throw new Stop(`${what}: unexpected answer: ${parsed.error.message}`, 1);
   return parsed.data;
 }

@@ -2,12 +2,12 @@
  * The job page shows what the worker streams over the channel: the newest
  * preview frame beside the progress bar, the log tail (pausable), and a
  * Cancel that reaches the worker's socket at once. The worker is the SDK
- * (scripts/agent/protocol-client.ts) on a real channel to `wrangler dev`.
+ * (@export-tracker/worker) on a real channel to `wrangler dev`.
  */
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
 import { GifRender, RenderInput } from "../../scripts/agent/gif-render";
-import { JobCanceled, WorkerClient } from "../../scripts/agent/protocol-client";
+import { JobCanceled, WorkerClient } from "@export-tracker/worker";
 import { CallbackCredentials } from "../../workers/protocol";
 import { createJob } from "./gpu-worker";
 import { describeInChromium, screenshotPath, WAIT } from "./harness";
@@ -24,7 +24,7 @@ describeInChromium("the job page's live output in Chromium", (h) => {
     const res = await fetch(`${h.server.url}/api/jobs/${job.id}/callback`, { headers: { authorization: `Bearer ${h.server.apiKey}` } });
     const callback = CallbackCredentials.parse(await res.json());
     const client = new WorkerClient({ baseUrl: h.server.url, workerKey: h.server.workerKey, worker: "browser-test" });
-    const attempt = client.attempt({ job: { id: job.id, kind: job.kind, input: {}, attempt: callback.attempt, priority: 0 }, callback });
+    const attempt = client.attempt({ job: { id: job.id }, callback });
     expect(await attempt.connect()).toBe(true);
     return { job, page, attempt };
   };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JobCanceled, WorkerClient, type JobAttempt } from "../../scripts/agent/protocol-client";
+import { JobCanceled, WorkerClient, type JobAttempt } from "@export-tracker/worker";
 import { CreateJobResponse, JobSocketMessage } from "../../workers/protocol";
 import { startDevServer, type DevServer } from "./dev-server";
 
@@ -20,7 +20,7 @@ async function externalJob(): Promise<{ created: CreateJobResponse; attempt: Job
   const created = CreateJobResponse.parse(await res.json());
   const client = new WorkerClient({ baseUrl: server.url, workerKey: server.workerKey, worker: "e2e" });
   const attempt = client.attempt({
-    job: { id: created.job.id, kind: created.job.kind, input: created.job.input, attempt: 1, priority: 0 },
+    job: { id: created.job.id },
     callback: created.callback,
   });
   return { created, attempt };

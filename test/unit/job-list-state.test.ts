@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { FeedJobMessage, JobSummary } from "../../workers/protocol";
-import { applyFeedMessage, applyPage, emptyJobList } from "../../web/src/client/job-list-state";
+import { applyFeedMessage, applyPage, emptyJobList } from "../../packages/client/src/job-list-state";
 
 const row = (id: string, minute: number, patch: Partial<JobSummary> = {}): JobSummary => ({
   id,

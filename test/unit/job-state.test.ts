@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Job, ServerMessage } from "../../workers/protocol";
-import { applyServerMessage, INITIAL_JOB_STATE, resumeSeq } from "../../web/src/client/job-state";
+import { applyServerMessage, INITIAL_JOB_STATE, resumeSeq } from "../../packages/client/src/job-state";
 
 const JOB: Job = {
   id: "job_a",

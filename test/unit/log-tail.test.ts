@@ -1,6 +1,6 @@
 /** The browser's fold of job:log messages into the tail it shows. */
 import { describe, expect, it } from "vitest";
-import { appendLogTail, logResumeSeq } from "../../web/src/client/log-tail";
+import { appendLogTail, logResumeSeq } from "../../packages/client/src/log-tail";
 import type { LogLine } from "../../workers/protocol";
 
 const line = (log_seq: number): LogLine => ({ log_seq, at: "2030-01-01T00:00:00.000Z", text: `line ${log_seq}` });

@@ -6,7 +6,7 @@
 import { zValidator } from "@hono/zod-validator";
 import { createMiddleware } from "hono/factory";
 import type { ValidationTargets } from "hono";
-import type { ZodType } from "zod";
+import type { core } from "zod";
 import { readConfig } from "../config";
 import { ApiError } from "../errors";
 import { log } from "../log";
@@ -90,7 +90,7 @@ const tooLarge = (maxBytes: number) =>
   new ApiError(413, "payload_too_large", `the body is larger than ${maxBytes} bytes`);
 
 /** zValidator whose failures are 400s naming each wrong field. */
-export function validate<T extends keyof ValidationTargets, S extends ZodType>(target: T, schema: S) {
+export function validate<T extends keyof ValidationTargets, S extends core.$ZodType>(target: T, schema: S) {
   return zValidator(target, schema, (result) => {
     if (!result.success) {
       const detail = result.error.issues

@@ -12,7 +12,7 @@ import {
   ListJobsResponse,
   StatsResponse,
   type JobEvent,
-} from "../../../workers/protocol";
+} from "@export-tracker/protocol";
 import type { ListFilters } from "./list-filters";
 
 export class ApiRequestError extends Error {

@@ -1,6 +1,6 @@
 /** The console shell: the sign-in until there is a session, then a header and the page for the current route. */
 import { useEffect, useState } from "react";
-import type { SessionResponse } from "../../../workers/protocol";
+import type { SessionResponse } from "@export-tracker/protocol";
 import { SESSION_LOST } from "./api";
 import { currentSession, signOut } from "./auth";
 import { JobListPage } from "./job-list-page";

@@ -6,7 +6,7 @@
  * tokens (POST /api/viewer-tokens), the same credential an embedding customer
  * gives its own users.
  */
-import { SessionResponse, ViewerTokenResponse } from "../../../workers/protocol";
+import { SessionResponse, ViewerTokenResponse } from "@export-tracker/protocol";
 import { ApiRequestError, call, post } from "./api";
 
 /** Viewer tokens for the sockets live this long, and are renewed a minute before they end. */

@@ -1,6 +1,6 @@
 /** What an operator can do to a job in its state: download, retry, or cancel (confirmed, with a reason). */
 import { useRef, useState } from "react";
-import type { Job } from "../client";
+import type { Job } from "@export-tracker/client";
 import { cancelJob, retryJob } from "./api";
 
 export function JobActions({ job }: { job: Job }) {

@@ -1,6 +1,6 @@
 /** The job page's record: the timeline of events, each attempt's outcome, and the input. */
-import type { JobEvent, JsonValue } from "../../../workers/protocol";
-import type { Job } from "../client";
+import type { JobEvent, JsonValue } from "@export-tracker/protocol";
+import type { Job } from "@export-tracker/client";
 import { formatClock, formatDuration } from "./format";
 import { useNow } from "./parts";
 import { attemptsOf, timelineOf } from "./timeline";

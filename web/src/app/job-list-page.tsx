@@ -1,7 +1,7 @@
 /** The owner's exports: counts on top, filters in the URL, a dense live table, older pages on demand. */
 import { useEffect, useState } from "react";
-import { JOB_STATUSES, type JobStatus, type JobSummary } from "../client";
-import type { StatsResponse } from "../../../workers/protocol";
+import { JOB_STATUSES, type JobStatus, type JobSummary } from "@export-tracker/client";
+import type { StatsResponse } from "@export-tracker/protocol";
 import { formatAgo, formatDuration, formatPercent, shortId } from "./format";
 import { filtersSearch, parseFilters, type ListFilters } from "./list-filters";
 import { NewJobForm } from "./new-job-form";

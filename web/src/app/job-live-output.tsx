@@ -3,7 +3,7 @@
  * panel that follows the tail (and can be paused, e.g. to read or select).
  */
 import { useEffect, useRef, useState } from "react";
-import type { LogLine, Preview } from "../client";
+import type { LogLine, Preview } from "@export-tracker/client";
 
 export function LivePreview({ preview }: { preview: Preview | null }) {
   if (!preview) return null;

@@ -3,7 +3,7 @@
  * about the current attempt only: an earlier attempt's error belongs to that
  * attempt (the attempts table), never to the job's present state.
  */
-import type { Job } from "../../../workers/protocol";
+import type { Job } from "@export-tracker/protocol";
 import { formatDuration } from "./format";
 
 export interface JobNotice {

@@ -4,8 +4,9 @@
  * state, times, actions, attempts, the timeline and the input.
  */
 import { useEffect, useState } from "react";
-import type { JobWithInput } from "../../../workers/protocol";
-import { useExportJob, type Job } from "../client";
+import type { JobWithInput } from "@export-tracker/protocol";
+import type { Job } from "@export-tracker/client";
+import { useExportJob } from "@export-tracker/client/react";
 import { getJob } from "./api";
 import { viewerToken } from "./auth";
 import { elapsedSeconds, formatBytes, formatDateTime, formatDuration, formatPercent, remainingSeconds } from "./format";

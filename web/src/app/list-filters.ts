@@ -2,7 +2,7 @@
  * The list's filters as they live in the URL (`?status=&kind=&q=`), so a
  * reload or a shared link shows the same list. Pure functions.
  */
-import { JOB_STATUSES, type JobStatus, type JobSummary } from "../../../workers/protocol";
+import { JOB_STATUSES, type JobStatus, type JobSummary } from "@export-tracker/protocol";
 
 export interface ListFilters {
   status: JobStatus | null;

@@ -1,6 +1,6 @@
 /** Small shared pieces: status badge, connection pill, progress bar, copy button, a ticking clock. */
 import { useEffect, useState } from "react";
-import type { ConnectionState, JobStatus } from "../client";
+import type { ConnectionState, JobStatus } from "@export-tracker/client";
 import { formatPercent } from "./format";
 
 export function StatusBadge({ status }: { status: JobStatus }) {

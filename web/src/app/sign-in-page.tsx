@@ -3,7 +3,7 @@
  * On a dev server (DEMO_MODE, loopback) the dev key is filled in.
  */
 import { useEffect, useState, type FormEvent } from "react";
-import type { SessionResponse } from "../../../workers/protocol";
+import type { SessionResponse } from "@export-tracker/protocol";
 import { devKey, signIn } from "./auth";
 
 export function SignInPage({ notice, onSignedIn }: { notice: string | null; onSignedIn: (s: SessionResponse) => void }) {

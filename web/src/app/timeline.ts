@@ -3,7 +3,7 @@
  * progress reports folded into one line) and each attempt with its own
  * outcome, so an old attempt's error stays that attempt's. Pure functions.
  */
-import type { Job, JobEvent } from "../../../workers/protocol";
+import type { Job, JobEvent } from "@export-tracker/protocol";
 import { formatBytes, formatPercent } from "./format";
 
 export type Tone = "neutral" | "good" | "bad" | "warn";

@@ -5,7 +5,7 @@
  * id, so one instance follows one job.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { JobEvent } from "../../../workers/protocol";
+import type { JobEvent } from "@export-tracker/protocol";
 import { jobEvents } from "./api";
 
 const READ_EVERY_MS = 1000;

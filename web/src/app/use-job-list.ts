@@ -4,8 +4,8 @@
  * The stats on top are refetched when a feed message arrives (at most once a second).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { StatsResponse } from "../../../workers/protocol";
-import { applyFeedMessage, applyPage, emptyJobList, subscribeToFeed, type ConnectionState } from "../client";
+import type { StatsResponse } from "@export-tracker/protocol";
+import { applyFeedMessage, applyPage, emptyJobList, subscribeToFeed, type ConnectionState } from "@export-tracker/client";
 import { listJobs, stats } from "./api";
 import { viewerToken } from "./auth";
 import { filtersSearch, matchesFilters, type ListFilters } from "./list-filters";

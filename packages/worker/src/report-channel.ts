@@ -10,19 +10,19 @@
  * - When the upgrade fails (no channel on the server, a proxy in the way),
  *   `open()` answers false and the caller keeps to HTTP callbacks.
  */
-import { CHANNEL_CLOSE, ChannelServerMessage, type ChannelReportInput } from "../../workers/protocol";
+import { CHANNEL_CLOSE, ChannelServerMessage, type ChannelReportInput } from "@export-tracker/protocol";
+import { JobCanceled, ProtocolError } from "./errors";
 
-/** The job was canceled (or the attempt is over): stop working on it. */
-export class JobCanceled extends Error {}
-
-/** The tracker refused a report for good. */
-export class ReportRefused extends Error {
-  constructor(readonly code: string, message: string) {
-    super(`${code}: ${message}`);
+/** The tracker refused a report over the channel (a ProtocolError with its code and no HTTP status). */
+export class ReportRefused extends ProtocolError {
+  override name = "ReportRefused";
+  constructor(code: string, message: string) {
+    super(`${code}: ${message}`, null, code);
   }
 }
 
-type Report = ChannelReportInput extends infer R ? (R extends { id: string } ? Omit<R, "id"> : never) : never;
+/** A report without its id (the channel numbers them). */
+export type Report = ChannelReportInput extends infer R ? (R extends { id: string } ? Omit<R, "id"> : never) : never;
 
 export interface Ack {
   id: string;

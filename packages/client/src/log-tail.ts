@@ -3,7 +3,7 @@
  * their `log_seq` (a repeat after a resume is dropped), at most `limit` of
  * the newest. Pure, so the fold is tested apart from the socket.
  */
-import type { LogLine } from "../../../workers/protocol";
+import type { LogLine } from "@export-tracker/protocol";
 
 export const LOG_TAIL_LIMIT = 500;
 

@@ -3,7 +3,7 @@
  * resuming after a drop from the last seq seen, so the terminal state is
  * never missed and no event is applied twice.
  */
-import { JobLogMessage, JobPreviewMessage, ServerMessage, type LogLine, type Preview } from "../../../workers/protocol";
+import { JobLogMessage, JobPreviewMessage, ServerMessage, type LogLine, type Preview } from "@export-tracker/protocol";
 import { appendLogTail, logResumeSeq } from "./log-tail";
 import { applyServerMessage, INITIAL_JOB_STATE, resumeSeq, type JobViewState } from "./job-state";
 import { openLiveSocket, socketOrigin, type ConnectionState } from "./live-socket";

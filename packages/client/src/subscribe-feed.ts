@@ -3,7 +3,7 @@
  * owner-scoped viewer token. `onOpen` fires on each (re)connect: reload the
  * list then, since changes made while disconnected are not replayed.
  */
-import { FeedMessage, type FeedJobMessage } from "../../../workers/protocol";
+import { FeedMessage, type FeedJobMessage } from "@export-tracker/protocol";
 import { openLiveSocket, socketOrigin, type ConnectionState } from "./live-socket";
 import { readToken, safeJson, type TokenSource } from "./subscribe-job";
 

@@ -1,18 +1,20 @@
 /**
- * The React hook: `const { job, connection } = useExportJob(id, token)`.
- * Re-subscribes only when the job id changes; a token function is read
- * afresh on every reconnect.
+ * `const { job, connection } = useExportJob(id, token)`: one job, live.
+ * Re-subscribes only when the job id or base URL changes; a token function
+ * is read afresh on every reconnect.
  */
+import type { Job, LogLine, Preview } from "@export-tracker/protocol";
 import { useEffect, useRef, useState } from "react";
-import type { Job, LogLine, Preview } from "../../../workers/protocol";
-import { INITIAL_JOB_STATE, type JobViewState } from "./job-state";
-import type { ConnectionState } from "./live-socket";
-import { subscribeToJob, type TokenSource } from "./subscribe-job";
+import { INITIAL_JOB_STATE, type JobViewState } from "../job-state";
+import type { ConnectionState } from "../live-socket";
+import { subscribeToJob, type TokenSource } from "../subscribe-job";
 
 export interface ExportJobView {
+  /** The job as of `seq`, or null until the first message arrives. */
   job: Job | null;
   seq: number;
   connection: ConnectionState;
+  /** The last protocol error the server sent (e.g. an expired token), if any. */
   error: JobViewState["error"];
   /** With `{ logs: true }`: the newest log lines, oldest first. */
   logs: readonly LogLine[];

@@ -4,7 +4,7 @@
  * message is either newer than what we hold (take it) or not (drop it): an
  * event is never applied twice, and a replayed or resumed stream converges.
  */
-import type { Job, ServerMessage } from "../../../workers/protocol";
+import type { Job, ServerMessage } from "@export-tracker/protocol";
 
 export interface JobViewState {
   /** The job as of `seq`, or null before the first message. */

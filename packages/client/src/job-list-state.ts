@@ -6,7 +6,7 @@
  * a fetched page row and a feed row are ordered by `updated_at`, so a page
  * read from the (slightly lagging) D1 mirror never hides a newer live state.
  */
-import type { FeedJobMessage, JobStatus, JobSummary } from "../../../workers/protocol";
+import type { FeedJobMessage, JobStatus, JobSummary } from "@export-tracker/protocol";
 
 export interface JobListState {
   /** Newest first, only rows matching `status`. */

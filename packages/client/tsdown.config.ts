@@ -1,0 +1,10 @@
+/** ESM and type declarations: "." (no React) and "./react" (React stays an external peer). */
+import { defineConfig } from "tsdown";
+
+export default defineConfig({
+  entry: { index: "src/index.ts", react: "src/react/index.ts" },
+  format: "esm",
+  dts: true,
+  platform: "browser",
+  sourcemap: true,
+});

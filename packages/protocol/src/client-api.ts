@@ -1,0 +1,112 @@
+/**
+ * Bodies of the client API, the one the customer's backend calls with its
+ * API key: create, list, cancel, retry jobs; viewer tokens; stats.
+ */
+import * as z from "zod/mini";
+import { JobStatus, JobSummary } from "./job";
+import { DispatchMode, JobKind, JobWithInput, JsonValue } from "./job-input";
+
+export const CreateJobBody = z.object({
+  kind: JobKind,
+  input: z._default(JsonValue, {}),
+  max_attempts: z.optional(z.int().check(z.minimum(1), z.maximum(10))),
+  heartbeat_timeout_seconds: z.optional(z.int().check(z.minimum(1), z.maximum(3600))),
+  dispatch: z.optional(DispatchMode),
+  /** Higher runs first among queued pull/push jobs (default 0). */
+  priority: z.optional(z.int().check(z.minimum(-100), z.maximum(100))),
+});
+/** What the Worker holds after validation (defaults filled in). */
+export type CreateJobBody = z.infer<typeof CreateJobBody>;
+/** What a caller may send. */
+export type CreateJobRequest = z.input<typeof CreateJobBody>;
+
+export const CallbackCredentials = z.object({
+  /** Base URL: POST {url}/progress, /heartbeat, /complete, /error; PUT {url}/output. */
+  url: z.string(),
+  token: z.string(),
+  attempt: z.int(),
+});
+export type CallbackCredentials = z.infer<typeof CallbackCredentials>;
+
+export const JobLinks = z.object({ self: z.string(), ws: z.string() });
+
+/** GET /api/jobs/:id and POST /api/jobs/:id/cancel: the job with its input, and where to reach it. */
+export const JobResponse = z.object({ job: JobWithInput, links: JobLinks });
+export type JobResponse = z.infer<typeof JobResponse>;
+
+/** POST /api/jobs and POST /api/jobs/:id/retry: the job, and the credentials of its (new) attempt. */
+export const CreateJobResponse = z.object({
+  job: JobWithInput,
+  callback: CallbackCredentials,
+  links: JobLinks,
+});
+export type CreateJobResponse = z.infer<typeof CreateJobResponse>;
+
+export const CancelJobBody = z.object({ reason: z.optional(z.string().check(z.maxLength(500))) });
+export type CancelJobBody = z.infer<typeof CancelJobBody>;
+
+/** GET /api/jobs query (strings in a URL, hence the coercion). */
+export const ListJobsQuery = z.object({
+  status: z.optional(JobStatus),
+  kind: z.optional(JobKind),
+  /** Part of a job id: only jobs whose id contains it. */
+  q: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, "q is 1-64 chars of a job id (a-z, 0-9, '_', '-')")),
+  ),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
+  cursor: z.optional(z.string().check(z.maxLength(200))),
+});
+export type ListJobsQuery = z.input<typeof ListJobsQuery>;
+
+export const ListJobsResponse = z.object({
+  jobs: z.array(JobSummary),
+  next_cursor: z.nullable(z.string()),
+});
+export type ListJobsResponse = z.infer<typeof ListJobsResponse>;
+
+export const EndpointHealth = z.object({
+  url: z.string(),
+  /** Failed calls among the last ones (network error, 5xx, timeout). */
+  recent_failures: z.int(),
+  recent_calls: z.int(),
+  last_error: z.nullable(z.string()),
+  last_failure_at: z.nullable(z.string()),
+  last_success_at: z.nullable(z.string()),
+});
+export type EndpointHealth = z.infer<typeof EndpointHealth>;
+
+export const DispatchStats = z.object({
+  /** Pull and push jobs waiting for a worker, eligible now or later. */
+  queue_depth: z.int(),
+  /** Pull jobs held by a worker's lease. */
+  leased: z.int(),
+  endpoints: z.array(EndpointHealth),
+});
+export type DispatchStats = z.infer<typeof DispatchStats>;
+
+/** Viewer tokens live an hour by default and a day at the most. */
+export const ViewerTokenBody = z.object({
+  job_id: z.optional(z.string()),
+  ttl_seconds: z.optional(z.int().check(z.minimum(60), z.maximum(86_400))),
+});
+export type ViewerTokenBody = z.infer<typeof ViewerTokenBody>;
+
+export const ViewerTokenResponse = z.object({
+  token: z.string(),
+  job_id: z.nullable(z.string()),
+  expires_at: z.string(),
+});
+export type ViewerTokenResponse = z.infer<typeof ViewerTokenResponse>;
+
+/** POST and GET /api/session: who is signed in, until when (the session itself is an HttpOnly cookie). */
+export const SessionResponse = z.object({ owner: z.string(), expires_at: z.string() });
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
+export const StatsResponse = z.object({
+  jobs: z.object({
+    total: z.int(),
+    by_status: z.record(JobStatus, z.int()),
+  }),
+  dispatch: z.optional(DispatchStats),
+});
+export type StatsResponse = z.infer<typeof StatsResponse>;
