@@ -8,7 +8,8 @@
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
-export const BUDGET = { vanillaBytes: 12 * 1024, reactExtraBytes: 2 * 1024 };
+/** 12.5 KB since the client follows job:log and job:preview (the worker channel's streams). */
+export const BUDGET = { vanillaBytes: 12.5 * 1024, reactExtraBytes: 2 * 1024 };
 
 async function gzippedBytes(source: string, resolveDir: string): Promise<number> {
   const result = await build({

@@ -7,6 +7,7 @@
  */
 import * as z from "zod/mini";
 import { JobEvent, SnapshotMessage, SocketErrorMessage } from "./messages";
+import { JobLogMessage, JobPreviewMessage, LogLine } from "./streams";
 
 const shortText = (max: number) => z.string().check(z.maxLength(max));
 
@@ -51,14 +52,6 @@ const LogLines = z.array(z.string()).check(z.minLength(1), z.maxLength(100));
 export const LogReport = z.object({ lines: LogLines });
 export type LogReport = z.infer<typeof LogReport>;
 
-/** One stored log line of a job: its own cursor `log_seq`, apart from the event seq. */
-export const LogLine = z.object({ log_seq: z.int(), at: z.string(), text: z.string() });
-export type LogLine = z.infer<typeof LogLine>;
-
-/** Log lines, to job sockets opened with `?logs=1`. */
-export const JobLogMessage = z.object({ type: z.literal("job:log"), job_id: z.string(), lines: z.array(LogLine) });
-export type JobLogMessage = z.infer<typeof JobLogMessage>;
-
 /** GET /api/jobs/:id/logs?since=&limit=. */
 export const LogQuery = z.object({
   since: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
@@ -75,20 +68,6 @@ export type LogPage = z.infer<typeof LogPage>;
 
 /** PUT {callback.url}/preview?frame=<label>. */
 export const PreviewQuery = z.object({ frame: z.optional(shortText(100)) });
-
-/** The newest preview frame of a job, behind a signed, expiring URL. */
-export const Preview = z.object({
-  url: z.string(),
-  frame: z.nullable(z.string()),
-  size: z.int(),
-  content_type: z.string(),
-  uploaded_at: z.string(),
-});
-export type Preview = z.infer<typeof Preview>;
-
-/** Sent to every job socket when a preview arrives, and on connect when the job has one. Not in the event log. */
-export const JobPreviewMessage = z.object({ type: z.literal("job:preview"), job_id: z.string(), preview: Preview });
-export type JobPreviewMessage = z.infer<typeof JobPreviewMessage>;
 
 /** Everything the job socket sends: the seq'd messages, and job:log / job:preview beside them. */
 export const JobSocketMessage = z.union([JobEvent, SnapshotMessage, SocketErrorMessage, JobLogMessage, JobPreviewMessage]);

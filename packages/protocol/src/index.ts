@@ -14,4 +14,5 @@ export * from "./lease";
 export * from "./messages";
 export * from "./errors";
 export * from "./http-retry";
+export * from "./streams";
 export * from "./channel";

@@ -74,7 +74,13 @@ export class ReportChannel {
   open(): Promise<boolean> {
     return new Promise((resolve) => {
       const url = this.options.url.replace(/^http/, "ws") + "/ws";
-      const ws = new HeaderWebSocket(url, { headers: { authorization: `Bearer ${this.options.token}` } });
+      let ws: WebSocket;
+      try {
+        ws = new HeaderWebSocket(url, { headers: { authorization: `Bearer ${this.options.token}` } });
+      } catch {
+        // A runtime whose WebSocket takes no headers (workerd reads them as protocols): HTTP callbacks instead.
+        return resolve(false);
+      }
       const timer = setTimeout(() => {
         ws.close();
         resolve(false);
