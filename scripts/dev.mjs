@@ -45,7 +45,7 @@ const watch = spawn(VITE[0], [...VITE.slice(1), "--watch"], { stdio: "inherit" }
 // DEMO_MODE with DEV_API_KEY: GET /api/session/dev-key (loopback only) fills the sign-in form, so one
 // click signs in. Never set in wrangler.toml; a deployed console asks for a key.
 const devKey = readFileSync(".dev-api-key", "utf8").trim();
-const dev = spawn("wrangler", ["dev", "--var", "DEMO_MODE:true", "--var", `DEV_API_KEY:${devKey}`, ...wranglerArgs], {
+const dev = spawn("wrangler", ["dev", "--var", "DEMO_MODE:true", "--var", `DEV_API_KEY:${devKey}`, "--var", "ALLOW_LOOPBACK_WEBHOOKS:true", ...wranglerArgs], {
   stdio: "inherit",
 });
 const children = [watch, dev];

@@ -17,13 +17,14 @@ import { jobRoutes } from "./routes/jobs";
 import { previewRoutes } from "./routes/previews";
 import { sessionRoutes } from "./routes/session";
 import { viewerTokenRoutes } from "./routes/viewer-tokens";
+import { jobDeliveryRoutes, webhookRoutes } from "./routes/webhooks";
 import { workerRoutes } from "./routes/worker";
 
 /** Built once; the allowlist is read from each request's config. */
 const apiCors = cors({
   origin: (origin, c: Context<AppEnv>) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
   allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
-  allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
+  allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
   exposeHeaders: ["Location", "Retry-After", "Idempotent-Replayed"],
   maxAge: 600,
 });
@@ -41,6 +42,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/jobs", socketRoutes)
   .route("/api/jobs", downloadRoutes)
   .route("/api/jobs", previewRoutes)
+  .route("/api/jobs", jobDeliveryRoutes)
+  .route("/api/webhooks", webhookRoutes)
   .route("/api/worker", workerRoutes)
   .route("/api/feed", feedSocketRoutes)
   .route("/api/session", sessionRoutes);

@@ -29,6 +29,9 @@ const ConfigSchema = z.object({
   GPU_ENDPOINT_KEY: z.string().min(1).optional(),
   JOBS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   CORS_ORIGINS: z.string().default(""),
+  ALLOW_LOOPBACK_WEBHOOKS: z.string().optional(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  WEBHOOK_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
 });
 
 export interface Config {
@@ -50,6 +53,12 @@ export interface Config {
   jobsPerMinute: number;
   /** Browser origins allowed to call the API cross-origin. */
   corsOrigins: string[];
+  /** Webhooks may go to loopback hosts (npm run dev, for webhooks:listen). */
+  allowLoopbackWebhooks: boolean;
+  /** How long one webhook attempt may take. */
+  webhookTimeoutMs: number;
+  /** Least time between two job.progress webhooks of one job. */
+  webhookProgressIntervalMs: number;
 }
 
 const parsedByEnv = new WeakMap<Env, Config>();
@@ -81,5 +90,8 @@ function parseConfig(env: Env): Config {
     pushMaxRetries: c.PUSH_MAX_RETRIES,
     jobsPerMinute: c.JOBS_PER_MINUTE,
     corsOrigins: c.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    allowLoopbackWebhooks: c.ALLOW_LOOPBACK_WEBHOOKS === "true",
+    webhookTimeoutMs: c.WEBHOOK_TIMEOUT_MS,
+    webhookProgressIntervalMs: c.WEBHOOK_PROGRESS_INTERVAL_MS,
   };
 }

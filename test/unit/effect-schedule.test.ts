@@ -108,4 +108,10 @@ describe("retryDelayMs", () => {
     // The seventh failure would wait 2^6 = 64 s.
     expect(retryDelayMs(7)).toBe(60 * SEC);
   });
+  it("remembers the newest seq a successful run covered, never going back", () => {
+    const done = succeeded(started(recent, NOW), 7);
+    expect(done.doneSeq).toBe(7);
+    expect(succeeded(started(done, NOW + 1), 5).doneSeq).toBe(7);
+    expect(succeeded(started(done, NOW + 2)).doneSeq).toBe(7);
+  });
 });

@@ -60,3 +60,5 @@ export const apiKeys = sqliteTable(
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+export * from "./webhook-schema";

@@ -43,6 +43,10 @@ export interface EffectTarget {
   job: JobState;
   seq: number;
   row(): JobRow;
+  /** The seq this kind's last successful run covered (0 before the first): a run may work through the events after it. */
+  doneSeq: number;
+  /** The logged events after `seq` up to `this.seq`, oldest first (as many as the log still holds). */
+  eventsAfter(seq: number): StoredEvent[];
 }
 
 export interface AfterCommitEffect {
@@ -60,6 +64,8 @@ export interface AfterCommitEffect {
 export interface EffectRows {
   effectRows(): ReadonlyMap<string, EffectRow>;
   saveEffects(rows: EffectRow[]): void;
+  /** The logged events with seq in (after, upTo], oldest first. */
+  eventsBetween(after: number, upTo: number): StoredEvent[];
 }
 
 export class AfterCommit {
@@ -92,20 +98,23 @@ export class AfterCommit {
     if (due.length === 0) return null;
     this.rows.saveEffects(due.map((e) => started(rows.get(e.kind)!, now)));
     let row: JobRow | undefined;
-    const target: EffectTarget = {
+    const target: Omit<EffectTarget, "doneSeq"> = {
       env,
       config,
       job: stored.job,
       seq: stored.seq,
       row: () => (row ??= toJobRow(stored.job, stored.seq)),
+      eventsAfter: (seq) => this.rows.eventsBetween(seq, stored.seq),
     };
-    return Promise.all(due.map((effect) => this.runOne(effect, target))).then(() => undefined);
+    return Promise.all(
+      due.map((effect) => this.runOne(effect, { ...target, doneSeq: rows.get(effect.kind)?.doneSeq ?? 0 })),
+    ).then(() => undefined);
   }
 
   private async runOne(effect: AfterCommitEffect, target: EffectTarget): Promise<void> {
     try {
       await effect.run(target);
-      this.rows.saveEffects([succeeded(this.rowOf(effect.kind))]);
+      this.rows.saveEffects([succeeded(this.rowOf(effect.kind), target.seq)]);
     } catch (err) {
       const row = failed(this.rowOf(effect.kind), Date.now());
       this.rows.saveEffects([row]);

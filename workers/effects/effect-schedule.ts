@@ -17,6 +17,8 @@ export interface EffectRow {
   lastStartedAt: number | null;
   /** Set while a run is under way; a lapsed lease makes the effect due again. */
   leaseUntil: number | null;
+  /** The job's event seq the last successful run covered (effects that work through the events, e.g. webhooks). */
+  doneSeq: number | null;
 }
 
 /** How a commit asks for an effect. */
@@ -32,6 +34,7 @@ export const idleEffect = (kind: string): EffectRow => ({
   failures: 0,
   lastStartedAt: null,
   leaseUntil: null,
+  doneSeq: null,
 });
 
 /** Records that a commit at `now` asks for the effect; a failing effect keeps its backoff. */
@@ -54,9 +57,10 @@ export function started(row: EffectRow, now: number): EffectRow {
   return { ...row, dueAt: null, lastStartedAt: now, leaseUntil: now + RUN_LEASE_MS };
 }
 
-/** The run landed; asks made while it ran stay due. */
-export function succeeded(row: EffectRow): EffectRow {
-  return { ...row, failures: 0, leaseUntil: null };
+/** The run landed, having covered the events up to `seq` (when given); asks made while it ran stay due. */
+export function succeeded(row: EffectRow, seq?: number): EffectRow {
+  const doneSeq = seq === undefined ? row.doneSeq : Math.max(row.doneSeq ?? 0, seq);
+  return { ...row, failures: 0, leaseUntil: null, doneSeq };
 }
 
 /** The run failed: try again after the backoff. */

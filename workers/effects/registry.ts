@@ -16,5 +16,12 @@ import type { AfterCommitEffect } from "./after-commit";
 import { d1Mirror } from "./d1-mirror";
 import { dispatchNotice } from "./dispatch-notice";
 import { ownerFeedNotice } from "./owner-feed-notice";
+import { webhookEvents, webhookProgress } from "./webhooks";
 
-export const AFTER_COMMIT_EFFECTS: readonly AfterCommitEffect[] = [d1Mirror, ownerFeedNotice, dispatchNotice];
+export const AFTER_COMMIT_EFFECTS: readonly AfterCommitEffect[] = [
+  d1Mirror,
+  ownerFeedNotice,
+  dispatchNotice,
+  webhookEvents,
+  webhookProgress,
+];

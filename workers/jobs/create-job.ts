@@ -9,6 +9,7 @@ import type { CreateJobBody } from "../protocol";
 import type { CreateOutcome } from "./outcomes";
 import { idempotentJobId, newJobId } from "./job-id";
 import { jobObject, refusalError } from "./job-object";
+import { acceptedWebhookUrl } from "../webhooks/webhook-url";
 
 export const MAX_INPUT_BYTES = 64 * 1024;
 
@@ -43,6 +44,9 @@ export async function createJob(
       heartbeatTimeoutMs: (body.heartbeat_timeout_seconds ?? config.heartbeatTimeoutMs / 1000) * 1000,
       dispatch: body.dispatch ?? "external",
       priority: body.priority ?? 0,
+      ...(body.webhook
+        ? { webhook: { url: acceptedWebhookUrl(env, body.webhook.url), events: body.webhook.events ?? null } }
+        : {}),
     },
     await sha256Hex(JSON.stringify(body)),
   );

@@ -15,6 +15,8 @@ import { toJobView, type JobState } from "./job";
 import type { EventDraft } from "./transition";
 
 export const EVENT_LOG_LIMIT = 1000;
+/** Committed events an instance keeps in memory for its effects. */
+const RECENT_EVENTS = 100;
 
 /**
  * Each entry migrates from the version before it; the schema_version table
@@ -43,6 +45,8 @@ const MIGRATIONS = [
    INSERT INTO effects (kind, due_at, failures) SELECT 'd1-mirror', 0, 0 FROM job;
    INSERT INTO effects (kind, due_at, failures) SELECT 'dispatch', 0, 0 FROM job;
    DROP TABLE mirror;`,
+  // Effects that work through the events (webhooks) remember how far their last run got.
+  `ALTER TABLE effects ADD COLUMN done_seq INTEGER;`,
 ];
 
 export interface StoredJob {
@@ -68,6 +72,7 @@ type EffectRecord = {
   failures: number;
   last_started_at: number | null;
   lease_until: number | null;
+  done_seq: number | null;
 };
 
 export class JobStore {
@@ -75,6 +80,8 @@ export class JobStore {
   /** undefined: not read from SQLite yet in this instance. */
   private stored: StoredJob | null | undefined;
   private effects: Map<string, EffectRow> | undefined;
+  /** The events this instance committed lately, oldest first: effects that work through events read them here. */
+  private recent: StoredEvent[] = [];
   /** SELECTs this instance has run (a test seam: updates must not read back what they wrote). */
   reads = 0;
 
@@ -134,6 +141,7 @@ export class JobStore {
       );
       this.writeEffects(plan({ job, seq: events.length, events }));
       this.stored = { job, seq: events.length, requestFingerprint };
+      this.remember(events);
       return events;
     });
   }
@@ -153,6 +161,7 @@ export class JobStore {
       alsoWrite?.(seq);
       // Replaced only once the transaction's statements all ran.
       this.stored = { ...current, job, seq };
+      this.remember(events);
       return events;
     });
   }
@@ -188,16 +197,44 @@ export class JobStore {
       .map((r) => r.message);
   }
 
+  private remember(events: StoredEvent[]): void {
+    this.recent = [...this.recent, ...events].slice(-RECENT_EVENTS);
+  }
+
+  /**
+   * The logged events with seq in (after, upTo], oldest first: as many as
+   * the log still holds. From memory when this instance committed them all.
+   */
+  eventsBetween(after: number, upTo: number): StoredEvent[] {
+    const first = this.recent[0];
+    if (first && first.event.seq <= after + 1) {
+      return this.recent.filter((e) => e.event.seq > after && e.event.seq <= upTo);
+    }
+    return this.exec<{ message: string }>("SELECT message FROM events WHERE seq > ? AND seq <= ? ORDER BY seq", after, upTo)
+      .toArray()
+      .map((r) => {
+        const event = JSON.parse(r.message) as JobEvent;
+        return { type: event.type, event, text: r.message };
+      });
+  }
+
   /** The after-commit effect rows, by kind (read once per instance). */
   effectRows(): ReadonlyMap<string, EffectRow> {
     if (this.effects) return this.effects;
     const rows = this.load()
-      ? this.exec<EffectRecord>("SELECT kind, due_at, failures, last_started_at, lease_until FROM effects").toArray()
+      ? this.exec<EffectRecord>("SELECT kind, due_at, failures, last_started_at, lease_until, done_seq FROM effects").toArray()
       : [];
     this.effects = new Map(
       rows.map((r) => [
         r.kind,
-        { kind: r.kind, dueAt: r.due_at, failures: r.failures, lastStartedAt: r.last_started_at, leaseUntil: r.lease_until },
+        {
+          kind: r.kind,
+          dueAt: r.due_at,
+          failures: r.failures,
+          lastStartedAt: r.last_started_at,
+          leaseUntil: r.lease_until,
+          doneSeq: r.done_seq,
+        },
       ]),
     );
     return this.effects;
@@ -213,14 +250,15 @@ export class JobStore {
     const map = new Map(this.effectRows());
     for (const r of rows) {
       this.exec(
-        `INSERT INTO effects (kind, due_at, failures, last_started_at, lease_until) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO effects (kind, due_at, failures, last_started_at, lease_until, done_seq) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (kind) DO UPDATE SET due_at = excluded.due_at, failures = excluded.failures,
-           last_started_at = excluded.last_started_at, lease_until = excluded.lease_until`,
+           last_started_at = excluded.last_started_at, lease_until = excluded.lease_until, done_seq = excluded.done_seq`,
         r.kind,
         r.dueAt,
         r.failures,
         r.lastStartedAt,
         r.leaseUntil,
+        r.doneSeq,
       );
       map.set(r.kind, r);
     }

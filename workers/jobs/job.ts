@@ -2,7 +2,7 @@
  * The job as the Durable Object stores it, and its public view. Times are
  * epoch milliseconds inside, ISO strings on the wire.
  */
-import type { DispatchMode, DownloadLink, Job, JobStatus, JobWithInput } from "../protocol";
+import type { DispatchMode, DownloadLink, Job, JobStatus, JobWithInput, WebhookEventType } from "../protocol";
 import { INITIAL_PROGRESS, type ProgressState } from "./progress";
 
 export interface StoredOutput {
@@ -13,6 +13,13 @@ export interface StoredOutput {
   filename: string;
   etag: string;
   uploadedAt: number;
+}
+
+/** A webhook the job named at creation (signed with its owner's job-webhook secret). */
+export interface JobWebhook {
+  url: string;
+  /** null: the default events. */
+  events: WebhookEventType[] | null;
 }
 
 export interface StoredError {
@@ -58,6 +65,8 @@ export interface JobState {
   priority?: number;
   /** Who runs the current attempt, when the tracker handed it out (pull lease name, push endpoint). */
   worker?: string | null;
+  /** The job's own webhook; absent when it named none. */
+  webhook?: JobWebhook;
 }
 
 export interface NewJob {
@@ -70,6 +79,7 @@ export interface NewJob {
   heartbeatTimeoutMs: number;
   dispatch?: DispatchMode;
   priority?: number;
+  webhook?: JobWebhook;
 }
 
 /** A queued job on its first attempt. */

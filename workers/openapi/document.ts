@@ -8,6 +8,7 @@ const SECURITY_SCHEMES: Record<Credential, { description: string }> = {
   viewerToken: { description: "A short-lived read-only viewer token from POST /api/viewer-tokens, for browsers." },
   workerKey: { description: "A worker key (`wk_...`) of the owner's GPU fleet: `npm run keys -- create --owner NAME --role worker`." },
   callbackToken: { description: "The callback token of one attempt (`callback.token` of the job or lease)." },
+  sessionCookie: { description: "The console's session cookie (`tracker_session`, HttpOnly) from POST /api/session; writes must come from the console's own Origin." },
 };
 
 type Json = Record<string, unknown>;
@@ -71,7 +72,12 @@ export function buildOpenApiDocument(serverUrl: string): Json {
     components: {
       schemas: components.schemas,
       securitySchemes: Object.fromEntries(
-        Object.entries(SECURITY_SCHEMES).map(([name, { description }]) => [name, { type: "http", scheme: "bearer", description }]),
+        Object.entries(SECURITY_SCHEMES).map(([name, { description }]) => [
+          name,
+          name === "sessionCookie"
+            ? { type: "apiKey", in: "cookie", name: "tracker_session", description }
+            : { type: "http", scheme: "bearer", description },
+        ]),
       ),
     },
   };

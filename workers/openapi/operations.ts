@@ -11,12 +11,14 @@ import {
   CompleteReport,
   CreateJobBody,
   CreateJobResponse,
-  ErrorReport,
-  ChannelServerMessage,
+  CreateWebhookBody,
+  DeliveryList,
+  DeliveryLogQuery,
   EventLogQuery,
   EventLogResponse,
+  ErrorReport,
+  ChannelServerMessage,
   FeedMessage,
-  SessionResponse,
   JobSocketMessage,
   LogPage,
   LogQuery,
@@ -30,13 +32,18 @@ import {
   OutputQuery,
   ProgressReport,
   ServerMessage,
+  SessionBody,
+  SessionResponse,
+  UpdateWebhookBody,
+  WebhookEndpoint,
+  WebhookWithSecret,
   StatsResponse,
   ViewerTokenBody,
   ViewerTokenResponse,
 } from "../protocol";
 
 /** Who may call: the schemes of components.securitySchemes (any one of the list). */
-export type Credential = "apiKey" | "viewerToken" | "workerKey" | "callbackToken";
+export type Credential = "apiKey" | "viewerToken" | "workerKey" | "callbackToken" | "sessionCookie";
 
 export interface Answer {
   description: string;
@@ -47,7 +54,7 @@ export interface Answer {
 }
 
 export interface Operation {
-  method: "get" | "post" | "put" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   /** OpenAPI form: `{id}` for Hono's `:id`. */
   path: string;
   tag: string;
@@ -62,7 +69,12 @@ export interface Operation {
 
 const jobId = "/api/jobs/{id}";
 const callbacks = `${jobId}/callbacks`;
-const reader: Credential[] = ["apiKey", "viewerToken"];
+const reader: Credential[] = ["apiKey", "viewerToken", "sessionCookie"];
+const owner: Credential[] = ["apiKey", "sessionCookie"];
+const webhookId = "/api/webhooks/{id}";
+const JobSecret = z.object({ secret: z.string(), previous_secret_expires_at: z.string().nullable() });
+const WebhookList = z.object({ webhooks: z.array(WebhookEndpoint) });
+const WebhookAnswer = z.object({ webhook: WebhookEndpoint });
 const answered = (description: string): Record<number, Answer> => ({
   200: { description, schema: ["CallbackAnswer", CallbackAnswer] },
 });
@@ -70,7 +82,6 @@ const SocketQuery = z.object({
   token: z.string().max(4096).optional().describe("A viewer token (browsers cannot set headers on a WebSocket)."),
   since: z.coerce.number().int().min(0).optional().describe("Resume after this event seq instead of a snapshot."),
 });
-const SessionBody = z.object({ api_key: z.string().min(1).max(200).describe("A client key (sk_...); never stored or echoed.") });
 const JobSocketQuery = SocketQuery.extend({
   logs: z.enum(["0", "1"]).optional().describe("`1`: also send the job's log lines (`job:log`)."),
   logs_since: z.coerce.number().int().min(0).optional().describe("With `logs=1`: the lines after this `log_seq` instead of the tail."),
@@ -104,6 +115,14 @@ export const OPERATIONS: Operation[] = [
     responses: { 200: { description: "The job with its input and a fresh download link when completed", schema: ["JobResponse", JobResponse] } },
   },
   {
+    method: "get", path: `${jobId}/events`, tag: "Jobs", summary: "The job's event log (the last 1,000 events), oldest first", security: reader, query: EventLogQuery,
+    responses: { 200: { description: "A page of events; ask again with `next_since` for the next", schema: ["EventLogResponse", EventLogResponse] } },
+  },
+  {
+    method: "get", path: `${jobId}/deliveries`, tag: "Webhooks", summary: "The webhook deliveries of one job, with every attempt", security: owner, query: DeliveryLogQuery,
+    responses: { 200: { description: "Newest first", schema: ["DeliveryList", DeliveryList] } },
+  },
+  {
     method: "get", path: `${jobId}/callback`, tag: "Jobs", summary: "The current attempt's callback credentials", security: ["apiKey"],
     responses: { 200: { description: "URL, token and attempt to hand to a GPU worker", schema: ["CallbackCredentials", CallbackCredentials] } },
   },
@@ -124,23 +143,6 @@ export const OPERATIONS: Operation[] = [
     method: "get", path: `${jobId}/ws`, tag: "Live", summary: "Follow a job over a WebSocket", security: reader, query: JobSocketQuery,
     description: "A snapshot (`job:snapshot`) first, then every event (`job:*`), each carrying the whole job and its `seq`; beside them `job:preview` and, with `logs=1`, `job:log` (no seq). Send `{\"type\":\"job:sync\",\"since\":N}` to resume; `ping` is answered `pong`.",
     responses: { 101: { description: "Switching protocols; the messages are JobSocketMessage (ServerMessage, job:log, job:preview)", schema: ["JobSocketMessage", JobSocketMessage] } },
-  },
-  {
-    method: "get", path: `${jobId}/events`, tag: "Jobs", summary: "The job's stored event log, oldest first (the last 1,000)", security: reader, query: EventLogQuery,
-    responses: { 200: { description: "A page; ask again with `since=next_since` until it is null", schema: ["EventLogResponse", EventLogResponse] } },
-  },
-  {
-    method: "post", path: "/api/session", tag: "Console", summary: "Sign the console in with a client key (sets an HttpOnly cookie)", security: [],
-    body: { schema: SessionBody }, responses: { 201: { description: "Who is signed in, until when", schema: ["SessionResponse", SessionResponse] } },
-  },
-  {
-    method: "get", path: "/api/session", tag: "Console", summary: "The cookie's session", security: [],
-    responses: { 200: { description: "Who is signed in, until when", schema: ["SessionResponse", SessionResponse] } },
-  },
-  { method: "delete", path: "/api/session", tag: "Console", summary: "Sign out (clears the cookie; needs the console's Origin)", security: [], responses: { 204: { description: "Signed out" } } },
-  {
-    method: "get", path: "/api/session/dev-key", tag: "Console", summary: "The local dev key (DEMO_MODE on a loopback host only; 404 elsewhere)", security: [],
-    responses: { 200: { description: "`{api_key}`" }, 404: { description: "Not offered here" } },
   },
   {
     method: "get", path: `${jobId}/logs`, tag: "Jobs", summary: "The job's log lines, oldest first (the last 2,000)", security: reader, query: LogQuery,
@@ -187,6 +189,49 @@ export const OPERATIONS: Operation[] = [
     method: "post", path: `${callbacks}/error`, tag: "Callbacks", summary: "Fail the attempt", security: ["callbackToken"],
     description: "`retryable: true` re-queues the job as a new attempt while attempts remain.",
     body: { schema: ErrorReport }, responses: answered("Failed or re-queued"),
+  },
+  {
+    method: "post", path: "/api/webhooks", tag: "Webhooks", summary: "Register a webhook endpoint", security: owner, body: { schema: CreateWebhookBody },
+    description: "https only (loopback too when ALLOW_LOOPBACK_WEBHOOKS=true). `events` defaults to every type but `job.progress`.",
+    responses: { 201: { description: "The endpoint and its signing secret (`whsec_...`), shown once", schema: ["WebhookWithSecret", WebhookWithSecret] } },
+  },
+  { method: "get", path: "/api/webhooks", tag: "Webhooks", summary: "The owner's webhook endpoints", security: owner, responses: { 200: { description: "Every endpoint", schema: ["WebhookList", WebhookList] } } },
+  {
+    method: "get", path: "/api/webhooks/job-secret", tag: "Webhooks", summary: "The secret that signs jobs' own webhooks (`webhook` at creation)", security: owner,
+    responses: { 200: { description: "The owner's job-webhook secret", schema: ["JobWebhookSecret", JobSecret] } },
+  },
+  {
+    method: "post", path: "/api/webhooks/job-secret/rotate", tag: "Webhooks", summary: "Rotate the job-webhook secret (the old one signs too for 24 h)", security: owner,
+    responses: { 200: { description: "The new secret", schema: ["JobWebhookSecret", JobSecret] } },
+  },
+  {
+    method: "post", path: "/api/webhooks/deliveries/{id}/redeliver", tag: "Webhooks", summary: "Send a delivery again (same webhook-id, a new attempt)", security: owner,
+    responses: { 202: { description: "Queued" }, 409: { description: "Automatic retries are still pending (`delivery_in_progress`)" } },
+  },
+  { method: "get", path: webhookId, tag: "Webhooks", summary: "Read an endpoint", security: owner, responses: { 200: { description: "The endpoint", schema: ["WebhookAnswer", WebhookAnswer] } } },
+  {
+    method: "patch", path: webhookId, tag: "Webhooks", summary: "Change an endpoint's url, events, description or enabled", security: owner, body: { schema: UpdateWebhookBody },
+    responses: { 200: { description: "The endpoint", schema: ["WebhookAnswer", WebhookAnswer] } },
+  },
+  { method: "delete", path: webhookId, tag: "Webhooks", summary: "Remove an endpoint", security: owner, responses: { 204: { description: "Removed" } } },
+  {
+    method: "post", path: `${webhookId}/rotate-secret`, tag: "Webhooks", summary: "Rotate an endpoint's secret (the old one signs too for 24 h)", security: owner,
+    responses: { 200: { description: "The endpoint and its new secret, shown once", schema: ["WebhookWithSecret", WebhookWithSecret] } },
+  },
+  {
+    method: "get", path: `${webhookId}/deliveries`, tag: "Webhooks", summary: "An endpoint's deliveries, with every attempt", security: owner, query: DeliveryLogQuery,
+    responses: { 200: { description: "Newest first", schema: ["DeliveryList", DeliveryList] } },
+  },
+  {
+    method: "post", path: "/api/session", tag: "Console", summary: "Sign in: exchange an API key for a session cookie", security: [], body: { schema: SessionBody },
+    description: "Sets `tracker_session` (HttpOnly, SameSite=Strict, Secure except on localhost), valid up to 12 h and refused once its key is revoked. The browser never stores the key.",
+    responses: { 201: { description: "Who is signed in, until when", schema: ["SessionResponse", SessionResponse] } },
+  },
+  { method: "get", path: "/api/session", tag: "Console", summary: "Who is signed in", security: ["sessionCookie"], responses: { 200: { description: "The session", schema: ["SessionResponse", SessionResponse] } } },
+  { method: "delete", path: "/api/session", tag: "Console", summary: "Sign out", security: [], responses: { 204: { description: "The cookie is cleared" } } },
+  {
+    method: "get", path: "/api/session/dev-key", tag: "Console", summary: "The local dev key, to fill in the sign-in form (DEMO_MODE on loopback only)", security: [],
+    responses: { 200: { description: "`{\"api_key\": ...}`" }, 404: { description: "Anywhere else" } },
   },
   {
     method: "post", path: "/api/worker/lease", tag: "Workers", summary: "Lease the next job (pull mode, long-poll)", security: ["workerKey"],

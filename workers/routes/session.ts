@@ -14,12 +14,11 @@ import { findActiveKey } from "../db/api-keys";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
-import type { SessionResponse } from "../protocol";
+import { SessionBody, type SessionResponse } from "../protocol";
 
 /** How long a console session lasts (the cap is 12 h). */
 export const SESSION_TTL_MS = 8 * 3600 * 1000;
 
-const SignInBody = z.object({ api_key: z.string().min(1).max(200) });
 
 const sessionBody = (owner: string, expiresAt: number): SessionResponse => ({
   owner,
@@ -27,7 +26,7 @@ const sessionBody = (owner: string, expiresAt: number): SessionResponse => ({
 });
 
 export const sessionRoutes = new Hono<AppEnv>()
-  .post("/", jsonBody(4096), validate("json", SignInBody), async (c) => {
+  .post("/", jsonBody(4096), validate("json", SessionBody), async (c) => {
     // A sign-in from another site's page would plant its key in this browser.
     if (c.req.header("origin") !== undefined) requireOwnOrigin(c);
     const key = await findActiveKey(c.env.DB, await hashApiKey(c.req.valid("json").api_key));

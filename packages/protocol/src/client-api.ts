@@ -5,8 +5,11 @@
 import * as z from "zod/mini";
 import { JobStatus, JobSummary } from "./job";
 import { DispatchMode, JobKind, JobWithInput, JsonValue } from "./job-input";
+import { JobWebhookSpec } from "./webhooks";
 
 export const CreateJobBody = z.object({
+  /** A webhook for this job only (besides the owner's endpoints), signed with the owner's job-webhook secret. */
+  webhook: z.optional(JobWebhookSpec),
   kind: JobKind,
   input: z._default(JsonValue, {}),
   max_attempts: z.optional(z.int().check(z.minimum(1), z.maximum(10))),
@@ -97,6 +100,10 @@ export const ViewerTokenResponse = z.object({
   expires_at: z.string(),
 });
 export type ViewerTokenResponse = z.infer<typeof ViewerTokenResponse>;
+
+/** POST /api/session: an API key to exchange for the console's session cookie. */
+export const SessionBody = z.object({ api_key: z.string().check(z.minLength(1), z.maxLength(200)) });
+export type SessionBody = z.infer<typeof SessionBody>;
 
 /** POST and GET /api/session: who is signed in, until when (the session itself is an HttpOnly cookie). */
 export const SessionResponse = z.object({ owner: z.string(), expires_at: z.string() });

@@ -12,6 +12,7 @@ export * from "./client-api";
 export * from "./callbacks";
 export * from "./lease";
 export * from "./messages";
+export * from "./webhooks";
 export * from "./errors";
 export * from "./http-retry";
 export * from "./streams";
