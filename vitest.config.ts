@@ -41,6 +41,9 @@ export default defineConfig(async () => {
                   GPU_ENDPOINTS: "https://gpu-a.test https://gpu-b.test https://gpu-c.test",
                   GPU_ENDPOINT_TIMEOUT_MS: "300",
                   PUSH_MAX_RETRIES: "2",
+                  // No owner limit for the suite at large; owner "limited" runs at most 2 (test/integration/owner-limit.test.ts).
+                  MAX_RUNNING_PER_OWNER: "0",
+                  OWNER_MAX_RUNNING: "limited=2",
                   // Webhooks against fake receivers (fetch is mocked in test/integration/webhook-*.test.ts).
                   WEBHOOK_TIMEOUT_MS: "300",
                   WEBHOOK_PROGRESS_INTERVAL_MS: "60000",

@@ -8,10 +8,15 @@
 // change, and, once it answers, one reference GPU worker agent
 // (`npm run worker`, with the dev worker key) that runs that owner's pull jobs.
 // Opt out of the agent with `npm run dev -- --no-agent` or NO_AGENT=1.
+// It keeps the terminal quiet: a one-line migration summary, the bindings table once, one
+// line per request, and no offline `cf` warning (see scripts/lib/dev-output.ts).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
+import { devOutputFilter, migrationSummary } from "./lib/dev-output.ts";
 
 const DEV_VARS = ".dev.vars";
 const VITE = ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"];
@@ -21,11 +26,16 @@ if (!existsSync(DEV_VARS)) {
   console.log(`Created ${DEV_VARS} with a new signing secret.`);
 }
 
+// wrangler prints the whole table after each migration it applies: one line says it all.
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
-  stdio: "inherit",
+  encoding: "utf8",
   env: { ...process.env, CI: "true" },
 });
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+if (migrate.status !== 0) {
+  process.stderr.write(`${migrate.stdout}${migrate.stderr}`);
+  process.exit(migrate.status ?? 1);
+}
+console.log(migrationSummary(migrate.stdout));
 
 // Both dev keys (client and worker); the agent reads the worker key from .dev-worker-key.
 const keys = spawnSync("tsx", ["scripts/keys.ts", "dev"], { stdio: "inherit" });
@@ -42,12 +52,30 @@ const build = spawnSync(VITE[0], VITE.slice(1), { stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const watch = spawn(VITE[0], [...VITE.slice(1), "--watch"], { stdio: "inherit" });
 
-// DEMO_MODE with DEV_API_KEY: GET /api/session/dev-key (loopback only) fills the sign-in form, so one
+// DEMO_MODE mounts /api/demo, the stand-in customer backend the pages use (never set in wrangler.toml).
+// With DEV_API_KEY, GET /api/session/dev-key (loopback only) fills the sign-in form, so one
 // click signs in. Never set in wrangler.toml; a deployed console asks for a key.
 const devKey = readFileSync(".dev-api-key", "utf8").trim();
 const dev = spawn("wrangler", ["dev", "--var", "DEMO_MODE:true", "--var", `DEV_API_KEY:${devKey}`, "--var", "ALLOW_LOOPBACK_WEBHOOKS:true", ...wranglerArgs], {
-  stdio: "inherit",
+  stdio: ["inherit", "pipe", "pipe"],
+  env: {
+    ...process.env,
+    // Offline, fetching the `cf` object only fails (twice, with a stack: once per Miniflare
+    // instance); the placeholder it falls back to is what we get anyway.
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    // A registry of this checkout's own: wrangler reprints the bindings table whenever the
+    // machine-wide registry changes (any other `wrangler dev` starting or stopping), and
+    // other dev servers of this project must not see our queue consumers.
+    WRANGLER_REGISTRY_PATH: resolve(".wrangler/registry"),
+    FORCE_COLOR: process.stdout.isTTY ? "1" : (process.env.FORCE_COLOR ?? "0"),
+  },
 });
+for (const [from, to] of [[dev.stdout, process.stdout], [dev.stderr, process.stderr]]) {
+  const show = devOutputFilter();
+  createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => {
+    if (show(line)) to.write(`${line}\n`);
+  });
+}
 const children = [watch, dev];
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {

@@ -5,6 +5,7 @@
  * Worker without one refuses requests and says which secret to set.
  */
 import { z } from "zod";
+import { parseOwnerLimits } from "./dispatch/owner-limit";
 
 export class ConfigError extends Error {}
 
@@ -29,6 +30,12 @@ const ConfigSchema = z.object({
   GPU_ENDPOINT_KEY: z.string().min(1).optional(),
   JOBS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   CORS_ORIGINS: z.string().default(""),
+  D1_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(86_400),
+  MAX_RUNNING_PER_OWNER: z.coerce.number().int().min(0).default(0),
+  OWNER_MAX_RUNNING: z.string().default(""),
+  OUTPUT_RETENTION_HOURS: z.coerce.number().min(0).default(168),
+  JOB_RETENTION_DAYS: z.coerce.number().min(0).default(30),
   ALLOW_LOOPBACK_WEBHOOKS: z.string().optional(),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   WEBHOOK_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
@@ -53,12 +60,30 @@ export interface Config {
   jobsPerMinute: number;
   /** Browser origins allowed to call the API cross-origin. */
   corsOrigins: string[];
+  /** Longest wait for D1 on the request path before a 503 storage_unavailable. */
+  d1TimeoutMs: number;
+  /** Default per job: queued this long without a worker taking it, the job fails as expired. */
+  queueTimeoutSeconds: number;
+  /** Pull leases and push sends of one owner running at once (0: no limit); per owner in the overrides. */
+  maxRunningPerOwner: number;
+  maxRunningByOwner: Map<string, number>;
+  /** Retention after a job finished, in ms (0: keep): its output in R2, then the whole job. */
+  outputRetentionMs: number;
+  jobRetentionMs: number;
   /** Webhooks may go to loopback hosts (npm run dev, for webhooks:listen). */
   allowLoopbackWebhooks: boolean;
   /** How long one webhook attempt may take. */
   webhookTimeoutMs: number;
   /** Least time between two job.progress webhooks of one job. */
   webhookProgressIntervalMs: number;
+}
+
+function ownerLimits(text: string): Map<string, number> {
+  try {
+    return parseOwnerLimits(text);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 const parsedByEnv = new WeakMap<Env, Config>();
@@ -90,6 +115,12 @@ function parseConfig(env: Env): Config {
     pushMaxRetries: c.PUSH_MAX_RETRIES,
     jobsPerMinute: c.JOBS_PER_MINUTE,
     corsOrigins: c.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    d1TimeoutMs: c.D1_TIMEOUT_MS,
+    queueTimeoutSeconds: c.QUEUE_TIMEOUT_SECONDS,
+    maxRunningPerOwner: c.MAX_RUNNING_PER_OWNER,
+    maxRunningByOwner: ownerLimits(c.OWNER_MAX_RUNNING),
+    outputRetentionMs: c.OUTPUT_RETENTION_HOURS * 3_600_000,
+    jobRetentionMs: c.JOB_RETENTION_DAYS * 86_400_000,
     allowLoopbackWebhooks: c.ALLOW_LOOPBACK_WEBHOOKS === "true",
     webhookTimeoutMs: c.WEBHOOK_TIMEOUT_MS,
     webhookProgressIntervalMs: c.WEBHOOK_PROGRESS_INTERVAL_MS,

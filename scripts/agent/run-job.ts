@@ -79,8 +79,8 @@ export async function runJob(attempt: JobAttempt, options: RunOptions): Promise<
   }
 }
 
-/** Gives the job back: a retryable error re-queues it as a new attempt for another worker. */
+/** Gives the job back: it is re-queued at once for another worker, without using up an attempt. */
 async function release(attempt: JobAttempt): Promise<JobOutcome> {
-  await attempt.fail({ error: "the GPU worker is shutting down; released its lease", retryable: true });
+  await attempt.release({ reason: "the GPU worker is shutting down" });
   return { result: "released" };
 }

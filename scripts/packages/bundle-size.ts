@@ -8,7 +8,7 @@
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
-/** 12.5 KB since the client follows job:log and job:preview (the worker channel's streams). */
+/** The whole "." entry with every stream the client follows (job, feed, logs, previews); see README "Bundle sizes". */
 export const BUDGET = { vanillaBytes: 12.5 * 1024, reactExtraBytes: 2 * 1024 };
 
 async function gzippedBytes(source: string, resolveDir: string): Promise<number> {

@@ -85,7 +85,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const state = mkdtempSync(join(tmpdir(), "tracker-e2e-"));
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const signingSecret = `e2e-signing-secret-${Date.now()}-0123456789`;
-  const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+  const env = {
+    ...process.env,
+    CI: "true",
+    WRANGLER_SEND_METRICS: "false",
+    // Offline the `cf` fetch only fails; and a registry of its own, so other dev servers on this
+    // machine (same worker name, same queues) neither see this one nor make it reload.
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_REGISTRY_PATH: join(state, "registry"),
+  };
 
   const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
     cwd: ROOT,

@@ -72,6 +72,48 @@ describe("@export-tracker/worker in workerd", () => {
     expect(answer).toMatchObject({ ok: true, status: "running" });
     expect(retries).toEqual(["HTTP 503", "HTTP 503"]);
   });
+
+  it("retries a success without a JSON body, which is not the tracker's answer", async () => {
+    const created = await tracker.createJob({ kind: "sdk.proxy" });
+    const route = vi.mocked(globalThis.fetch).getMockImplementation()!;
+    vi.mocked(globalThis.fetch)
+      .mockResolvedValueOnce(new Response("<html>restarting</html>", { status: 200, headers: { "content-type": "text/html" } }))
+      .mockImplementation(route);
+    const retries: string[] = [];
+    const answer = await workerClient((_what, _n, reason) => retries.push(reason)).attempt(created).progress({ percent: 30 });
+    expect(answer).toMatchObject({ ok: true, status: "running" });
+    expect(retries).toEqual(["HTTP 200 without a JSON body"]);
+  });
+
+  it("keeps retrying an attempt's report past its tries while the lease's heartbeat timeout lasts", async () => {
+    const created = await tracker.createJob({ kind: "sdk.patient" });
+    const route = vi.mocked(globalThis.fetch).getMockImplementation()!;
+    vi.mocked(globalThis.fetch)
+      .mockRejectedValueOnce(new TypeError("connect ECONNREFUSED"))
+      .mockRejectedValueOnce(new TypeError("connect ECONNREFUSED"))
+      .mockResolvedValueOnce(new Response("busy", { status: 503 }))
+      .mockImplementation(route);
+    const client = new WorkerClient({ baseUrl: ORIGIN, workerKey: env.WORKER_KEY, worker: "sdk-test", retry: { ...FAST, tries: 1 } });
+    const attempt = client.attempt({ ...created, lease: { heartbeat_timeout_seconds: 60 } });
+    expect(await attempt.progress({ percent: 50 })).toMatchObject({ ok: true, status: "running" });
+  });
+
+  it("gives up after its tries when the attempt has no lease to be patient for", async () => {
+    const created = await tracker.createJob({ kind: "sdk.impatient" });
+    vi.mocked(globalThis.fetch).mockRejectedValueOnce(new TypeError("connect ECONNREFUSED"));
+    const client = new WorkerClient({ baseUrl: ORIGIN, workerKey: env.WORKER_KEY, worker: "sdk-test", retry: { ...FAST, tries: 1 } });
+    await expect(client.attempt(created).progress({ percent: 50 })).rejects.toThrow(/gave up after 1 tries .*ECONNREFUSED/);
+  });
+
+  it("releases a leased job: queued again at once, no attempt spent", async () => {
+    const { job } = await tracker.createJob({ kind: "sdk.release", dispatch: "pull", max_attempts: 1 });
+    const lease = (await workerClient().lease({ kinds: ["sdk.release"], wait_seconds: 0 }))!;
+    expect(lease.job.id).toBe(job.id);
+    const attempt = workerClient().attempt(lease);
+    expect(await attempt.release({ reason: "draining" })).toMatchObject({ ok: true, status: "queued", attempt: 2 });
+    expect(attempt.finished).toBe(true);
+    expect((await tracker.getJob(job.id)).job).toMatchObject({ status: "queued", attempt: 2, max_attempts: 2, error: null });
+  });
 });
 
 describe("@export-tracker/backend in workerd", () => {

@@ -18,6 +18,12 @@ import { createScratchApp, freePort, ROOT, sh, start, waitForUrl } from "./scrat
 const WAIT = { timeout: 30_000 };
 // Long enough for the worker snippet to outlive one request the loaded machine never answers (30 s timeout, then a retry).
 const JOB_WAIT = { timeout: 90_000 };
+// Bun and Deno come from the npm registry as devDependencies; both run the TypeScript snippet as it is.
+const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
+const RUNTIMES = [
+  { name: "Bun", command: [bin("bun"), "worker.ts"] },
+  { name: "Deno", command: [bin("deno"), "run", "--allow-net", "--allow-env", "--allow-read", "worker.ts"] },
+];
 const browserRequired = process.env.REQUIRE_BROWSER === "1";
 const hasPython = spawnSync("python3", ["--version"]).status === 0;
 const pythonRequired = process.env.REQUIRE_PYTHON === "1" || process.env.CI === "true";
@@ -81,7 +87,7 @@ describe("the SDKs as installed, against one wrangler dev", () => {
       try {
         await waitForUrl(`http://127.0.0.1:${backendPort}/`, logs);
         await waitForUrl(page, logs);
-        const create = () => fetch(`${page}/my-backend/exports?order=42`, { method: "POST" });
+        const create = (order = "42") => fetch(`${page}/my-backend/exports?order=${order}`, { method: "POST" });
         const first = await create();
         expect(first.status, logs()).toBe(201);
         const { id } = (await first.json()) as { id: string };
@@ -89,10 +95,22 @@ describe("the SDKs as installed, against one wrangler dev", () => {
         expect(((await (await create()).json()) as { id: string }).id).toBe(id);
 
         const tab = await browser.context.newPage();
+        // The job list's page loads, counted to show that later rows come from the feed.
+        let pagesLoaded = 0;
+        tab.on("response", (response) => void (response.url().includes("/my-backend/jobs") && pagesLoaded++));
         await tab.goto(`${page}/?job=${id}`);
         // The page holds the queued job's snapshot; then the README's worker runs it.
         await tab.waitForSelector("#react progress", WAIT);
         expect(await tab.textContent("#react")).toContain("queued");
+        // The README's list holds the job; a job created now appears from the owner feed, with no page reloaded.
+        await tab.waitForSelector(`#list li[data-job="${id}"]`, WAIT);
+        await tab.waitForSelector('#list ul[data-connection="live"]', WAIT);
+        // One page on mount, one more once the feed is live; then none.
+        await expect.poll(() => pagesLoaded, WAIT).toBe(2);
+        const second = ((await (await create("43")).json()) as { id: string }).id;
+        await tab.waitForSelector(`#list li[data-job="${second}"]`, WAIT);
+        expect(await tab.textContent(`#list li[data-job="${second}"]`)).toContain("queued 0%");
+        expect(pagesLoaded).toBe(2);
         worker = start(app, process.execPath, ["worker.ts"], { TRACKER_URL: server.url, WORKER_KEY: server.workerKey });
         await tab.waitForFunction(() => (document.querySelector("progress") as HTMLProgressElement | null)?.value === 100, null, JOB_WAIT);
         const link = await tab.waitForSelector("#react a", JOB_WAIT);
@@ -101,6 +119,11 @@ describe("the SDKs as installed, against one wrangler dev", () => {
         expect(await download.text()).toBe(`a video of {"order":"42"}\n`);
         await tab.waitForFunction(() => document.querySelector("#vanilla")?.textContent?.startsWith("completed 100%"), null, WAIT);
         expect(await tab.textContent("#react")).toContain("completed · live");
+        // The list followed both jobs to the end, live.
+        for (const job of [id, second]) {
+          await tab.waitForFunction((job) => document.querySelector(`#list li[data-job="${job}"]`)?.textContent?.includes("completed 100%"), job, JOB_WAIT);
+        }
+        expect(pagesLoaded).toBe(2);
       } catch (err) {
         const job = await fetch(`${server.url}/api/jobs`, { headers: { authorization: `Bearer ${server.apiKey}` } });
         throw new Error(`${(err as Error).message}\n${logs()}\njobs: ${await job.text()}`);
@@ -111,6 +134,48 @@ describe("the SDKs as installed, against one wrangler dev", () => {
     },
     240_000,
   );
+
+  it.each(RUNTIMES)(
+    "runs the README's worker snippet under $name: it leases a job and completes it with the bytes the snippet uploads",
+    async ({ name, command }) => {
+      const order = `on-${name}`;
+      // An owner of its own: an earlier test's killed worker may still hold a long-poll that would lease this job.
+      const owner = `runtime-${name.toLowerCase()}`;
+      const [apiKey, workerKey] = (["client", "worker"] as const).map((role) => {
+        const key = /^((sk|wk)_\S+)$/m.exec(server.keys("create", "--owner", owner, "--role", role, "--name", owner))?.[1];
+        if (!key) throw new Error(`no ${role} key for ${owner}`);
+        return key;
+      });
+      const api = (path: string, init: RequestInit = {}) =>
+        fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" } });
+      const created = await api("/api/jobs", { method: "POST", body: JSON.stringify({ kind: "video.render", input: { order }, dispatch: "pull" }) });
+      expect(created.status).toBe(201);
+      const { job } = (await created.json()) as { job: { id: string } };
+      // From the scratch app's folder, so the import resolves to the installed package in its node_modules.
+      const worker = start(app, command[0]!, command.slice(1), { TRACKER_URL: server.url, WORKER_KEY: workerKey! });
+      try {
+        const done = await waitForJob(() => api(`/api/jobs/${job.id}`), worker.output);
+        expect(done.status, worker.output()).toBe("completed");
+        // A second attempt would mean the first was leased to a worker that had gone (and waited out its heartbeat timeout).
+        expect(done.attempt, worker.output()).toBe(1);
+        expect(await (await fetch(done.download!.url)).text()).toBe(`a video of {"order":"${order}"}\n`);
+      } finally {
+        await worker.stop();
+      }
+    },
+    120_000,
+  );
+
+  /** Polls the job (`read` is its GET) until it is completed, failed or canceled; fails with the worker's output after JOB_WAIT. */
+  async function waitForJob(read: () => Promise<Response>, output: () => string) {
+    const deadline = Date.now() + JOB_WAIT.timeout;
+    while (Date.now() < deadline) {
+      const { job } = (await (await read()).json()) as { job: { status: string; attempt: number; download: { url: string } | null } };
+      if (["completed", "failed", "canceled"].includes(job.status)) return job;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`the job did not finish:\n${output()}`);
+  }
 
   it.skipIf(!hasPython && !pythonRequired)(
     "runs the Python SDK's unittest suite against the dev server: the README handler behind push dispatch, cancel, heartbeats, the lease loop, retries",

@@ -50,6 +50,7 @@ export async function createScratchApp(): Promise<string> {
   writeFileSync(join(app, "package.json"), JSON.stringify(manifest, null, 2));
   cpSync(join(import.meta.dirname, "scratch-app"), app, { recursive: true });
   cpSync(join(ROOT, "examples/react/export-progress.tsx"), join(app, "src/export-progress.tsx"));
+  cpSync(join(ROOT, "examples/react/export-list.tsx"), join(app, "src/export-list.tsx"));
   cpSync(join(ROOT, "examples/vanilla/watch-export.ts"), join(app, "src/watch-export.ts"));
   cpSync(join(ROOT, "examples/backend/server.ts"), join(app, "server.ts"));
   cpSync(join(ROOT, "examples/worker/worker.ts"), join(app, "worker.ts"));

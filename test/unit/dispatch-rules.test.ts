@@ -11,6 +11,8 @@ const view = (over: Partial<JobDispatchView> = {}): JobDispatchView => ({
   attempt: 1,
   status: "queued",
   retryAt: null,
+  avoidWorker: null,
+  avoidUntil: 0,
   ...over,
 });
 
@@ -24,6 +26,8 @@ const entry = (over: Partial<QueueEntry> = {}): QueueEntry => ({
   state: "queued",
   worker: null,
   leasedAt: null,
+  avoidWorker: null,
+  avoidUntil: 0,
   ...over,
 });
 

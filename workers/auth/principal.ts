@@ -6,10 +6,9 @@
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { findActiveKey } from "../db/api-keys";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
-import { hashApiKey } from "./api-keys";
+import { findActiveKeyCached } from "./key-cache";
 import { requireRole } from "./key-role";
 import { readSession } from "./session-cookie";
 import { verifyViewerToken, viewerMaySee } from "./viewer-token";
@@ -41,15 +40,27 @@ async function identify(c: Context<AppEnv>, credential: string): Promise<Princip
     }
     return { kind: "viewer", ...check.scope };
   }
-  const key = await findActiveKey(c.env.DB, await hashApiKey(credential));
+  const key = await findActiveKeyCached(c.env.DB, credential, c.var.config.d1TimeoutMs);
   if (!key) throw unauthorized("invalid_api_key", "the API key is not valid (unknown or revoked)");
   requireRole(key, "client");
   return { kind: "key", owner: key.owner, keyId: key.id };
 }
 
-/** The request's credential: the bearer token, or with `query` also `?token=` (WebSockets cannot set headers). */
+/**
+ * The request's credential: the bearer token, or with `query` also `?token=` (WebSockets cannot
+ * set headers). A URL only ever carries a viewer token: an API key there would end up in
+ * histories, proxies and logs, so it is refused even when valid.
+ */
 function credentialOf(c: Context<AppEnv>, query: boolean): string | null {
-  return bearerToken(c.req.header("authorization")) ?? (query ? (c.req.query("token") ?? null) : null);
+  const header = bearerToken(c.req.header("authorization"));
+  if (header !== null || !query) return header;
+  const token = c.req.query("token") ?? null;
+  if (token !== null && !token.startsWith("vt1.")) {
+    throw /^(sk|wk)_/.test(token)
+      ? unauthorized("api_key_in_query", "an API key goes in the Authorization header only, never in a URL; use a viewer token for ?token=")
+      : unauthorized("invalid_token", "?token= takes a viewer token (vt1...) only");
+  }
+  return token;
 }
 
 async function authenticate(c: Context<AppEnv>, query: boolean): Promise<Principal> {

@@ -9,6 +9,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { findActiveKeyById } from "../db/api-keys";
+import { guardD1 } from "../db/d1-guard";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { originAllowed, verifySession, type SessionClaims } from "./session-token";
@@ -66,7 +67,7 @@ export async function readSession(c: Context<AppEnv>): Promise<SessionClaims | n
       : new ApiError(401, "invalid_session", "the session is not valid; sign in again");
   }
   requireOwnOrigin(c);
-  const key = await findActiveKeyById(c.env.DB, check.claims.keyId);
+  const key = await guardD1("api_keys.find_by_id", c.var.config.d1TimeoutMs, () => findActiveKeyById(c.env.DB, check.claims.keyId));
   if (!key || key.owner !== check.claims.owner || key.role !== "client") {
     throw new ApiError(401, "session_revoked", "the API key of this session was revoked; sign in with another key");
   }

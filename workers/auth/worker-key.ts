@@ -4,10 +4,9 @@
  * so a fleet only ever leases its own owner's jobs.
  */
 import { createMiddleware } from "hono/factory";
-import { findActiveKey } from "../db/api-keys";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
-import { hashApiKey } from "./api-keys";
+import { findActiveKeyCached } from "./key-cache";
 import { requireRole } from "./key-role";
 import { bearerToken } from "./principal";
 
@@ -17,7 +16,7 @@ export const requireWorkerKey = createMiddleware<AppEnv>(async (c, next) => {
   if (token === null) {
     throw new ApiError(401, "unauthorized", "send a worker key as Authorization: Bearer wk_...");
   }
-  const key = await findActiveKey(c.env.DB, await hashApiKey(token));
+  const key = await findActiveKeyCached(c.env.DB, token, c.var.config.d1TimeoutMs);
   if (!key) throw new ApiError(401, "invalid_api_key", "the worker key is not valid (unknown or revoked)");
   c.set("owner", requireRole(key, "worker").owner);
   await next();

@@ -76,6 +76,12 @@ export class ChannelStore {
     this.migrated = true;
   }
 
+  /** Forgets what it knows of storage, after the object's deleteAll (retention). */
+  forget(): void {
+    this.migrated = false;
+    this.state = undefined;
+  }
+
   read(): ChannelState {
     if (this.state) return this.state;
     this.migrate();

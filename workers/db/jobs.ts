@@ -21,6 +21,11 @@ export async function upsertJobRow(d1: D1Database, row: JobRow): Promise<void> {
     .onConflictDoUpdate({ target: jobs.id, set: rest, setWhere: sql`excluded.version > ${jobs.version}` });
 }
 
+/** Deletes the job's row (retention); deleting a missing row is fine. */
+export async function deleteJobRow(d1: D1Database, id: string): Promise<void> {
+  await database(d1).delete(jobs).where(eq(jobs.id, id));
+}
+
 export async function findJobRow(d1: D1Database, id: string): Promise<JobRow | undefined> {
   return database(d1).select().from(jobs).where(eq(jobs.id, id)).get();
 }

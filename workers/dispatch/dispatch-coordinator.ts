@@ -13,6 +13,9 @@ import { DurableObject } from "cloudflare:workers";
 import { HEALTH_WINDOW, summarizeHealth, type EndpointCall } from "./endpoint-choice";
 import { jobObject } from "../jobs/job-object";
 import { log } from "../log";
+import type { QueueStanding } from "../protocol";
+import { mayStart } from "./owner-limit";
+import { OwnerSlots } from "./owner-slots";
 import { nextToLease, ORPHANED_LEASE_MS, planQueueEntry, toDispatchView, type JobDispatchView, type QueueEntry } from "./queue-plan";
 
 interface EntryRow extends Record<string, SqlStorageValue> {
@@ -25,6 +28,8 @@ interface EntryRow extends Record<string, SqlStorageValue> {
   state: string;
   worker: string | null;
   leased_at: number | null;
+  avoid_worker: string | null;
+  avoid_until: number;
 }
 
 /**
@@ -51,7 +56,15 @@ CREATE TABLE IF NOT EXISTS cursor (id INTEGER PRIMARY KEY CHECK (id = 1), turn I
 INSERT OR IGNORE INTO cursor (id, turn) VALUES (1, 0);`,
   // 1 once the sweep saw the job running on its lease: its own heartbeat timeout rules from then on.
   `ALTER TABLE queue ADD COLUMN claimed INTEGER NOT NULL DEFAULT 0;`,
+  // Per-owner concurrency: the owner's push jobs being sent or running (pull ones are the leased
+  // entries), and those held back by the owner's limit, oldest first.
+  `CREATE TABLE IF NOT EXISTS push_slots (job_id TEXT PRIMARY KEY, attempt INTEGER NOT NULL, taken_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS push_waiting (job_id TEXT PRIMARY KEY, attempt INTEGER NOT NULL, since INTEGER NOT NULL);`,
+  // A released attempt is not handed back to the worker that released it for a short while.
+  `ALTER TABLE queue ADD COLUMN avoid_worker TEXT;
+ALTER TABLE queue ADD COLUMN avoid_until INTEGER NOT NULL DEFAULT 0;`,
 ];
+
 
 /** Brings the object's SQLite to the latest schema, in one transaction. */
 function migrate(storage: DurableObjectStorage): void {
@@ -83,12 +96,17 @@ const toEntry = (r: EntryRow): QueueEntry => ({
   state: r.state === "leased" ? "leased" : "queued",
   worker: r.worker,
   leasedAt: r.leased_at,
+  avoidWorker: r.avoid_worker,
+  avoidUntil: r.avoid_until,
 });
 
 export class DispatchCoordinator extends DurableObject<Env> {
+  private readonly slots: OwnerSlots;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage);
+    this.slots = new OwnerSlots(ctx.storage.sql);
   }
 
   private get sql() {
@@ -102,21 +120,27 @@ export class DispatchCoordinator extends DurableObject<Env> {
 
   /** A job's word about its state: queue it, keep its lease, or drop it. */
   async sync(job: JobDispatchView, leaseLapsed = false): Promise<QueueEntry | null> {
-    const plan = planQueueEntry(this.entry(job.jobId), job, leaseLapsed);
+    const before = this.entry(job.jobId);
+    const plan = planQueueEntry(before, job, leaseLapsed);
     if (plan.action === "delete") this.sql.exec("DELETE FROM queue WHERE job_id = ?", job.jobId);
+    if (before?.state === "leased" && plan.action !== "keep") await this.wakeWaitingPush();
     if (plan.action === "queue") {
       const e = plan.entry;
       this.sql.exec(
-        `INSERT OR REPLACE INTO queue (job_id, kind, priority, created_at, attempt, eligible_at, state, worker, leased_at, claimed)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', NULL, NULL, 0)`,
-        e.jobId, e.kind, e.priority, e.createdAt, e.attempt, e.eligibleAt,
+        `INSERT OR REPLACE INTO queue (job_id, kind, priority, created_at, attempt, eligible_at, state, worker, leased_at, claimed, avoid_worker, avoid_until)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', NULL, NULL, 0, ?, ?)`,
+        e.jobId, e.kind, e.priority, e.createdAt, e.attempt, e.eligibleAt, e.avoidWorker, e.avoidUntil,
       );
     }
     return this.entry(job.jobId);
   }
 
-  /** Takes the next eligible job for `worker` (priority, then oldest), or null. */
-  async lease(worker: string, now: number, kinds?: string[]): Promise<QueueEntry | null> {
+  /**
+   * Takes the next eligible job for `worker` (priority, then oldest), or null; also null while
+   * the owner already runs `maxRunning` jobs (0: no limit).
+   */
+  async lease(worker: string, now: number, kinds?: string[], maxRunning = 0): Promise<QueueEntry | null> {
+    if (!mayStart(this.slots.running(), maxRunning)) return null;
     const byKind = kinds === undefined ? "" : `AND kind IN (${kinds.map(() => "?").join(", ") || "NULL"})`;
     const rows = this.sql
       .exec<EntryRow>(
@@ -127,7 +151,7 @@ export class DispatchCoordinator extends DurableObject<Env> {
       )
       .toArray()
       .map(toEntry);
-    const next = nextToLease(rows, now, kinds);
+    const next = nextToLease(rows, now, kinds, worker);
     if (!next) return null;
     this.sql.exec("UPDATE queue SET state = 'leased', worker = ?, leased_at = ?, claimed = 0 WHERE job_id = ?", worker, now, next.jobId);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + ORPHANED_LEASE_MS);
@@ -162,11 +186,44 @@ export class DispatchCoordinator extends DurableObject<Env> {
     this.sql.exec("DELETE FROM queue WHERE job_id = ? AND attempt = ? AND state = 'leased'", jobId, attempt);
   }
 
-  /** Queue depth (queued pull jobs, eligible now or later) and leased jobs. */
-  async counts(): Promise<{ queued: number; leased: number }> {
+  /** Queue depth (queued pull jobs, eligible now or later), leased jobs, running jobs and push jobs held by the limit. */
+  async counts(): Promise<{ queued: number; leased: number; running: number; held: number }> {
     const rows = this.sql.exec<{ state: string; n: number }>("SELECT state, COUNT(*) AS n FROM queue GROUP BY state").toArray();
     const count = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
-    return { queued: count("queued"), leased: count("leased") };
+    const held = this.slots.held();
+    return { queued: count("queued") + held, leased: count("leased"), running: this.slots.running(), held };
+  }
+
+  /**
+   * A push job's right to be sent under the owner's limit: true when it holds a slot (now or
+   * already: a redelivery), false when the owner runs `maxRunning` jobs; it then waits in line.
+   */
+  async takePushSlot(jobId: string, attempt: number, now: number, maxRunning: number): Promise<boolean> {
+    return this.slots.take(jobId, attempt, now, maxRunning);
+  }
+
+  /** A push job stopped running (finished, re-queued, or its send failed): its slot and place in line go. */
+  async freePushSlot(jobId: string): Promise<void> {
+    if (this.slots.free(jobId)) await this.wakeWaitingPush();
+  }
+
+  /**
+   * A slot came free: the push job first in line is sent through the queue again now rather
+   * than at its next recheck (the consumer applies the limit, so a spurious wake is harmless).
+   */
+  private async wakeWaitingPush(): Promise<void> {
+    const first = this.slots.firstWaiting();
+    if (!first) return;
+    try {
+      await this.env.PUSH_QUEUE.send({ job_id: first.jobId, attempt: first.attempt });
+    } catch (err) {
+      log.warn("push.wake_failed", { job_id: first.jobId, error: err }); // its own recheck comes anyway
+    }
+  }
+
+  /** Where a queued job of this owner stands, or null when the coordinator does not hold it in line. */
+  async position(jobId: string, now: number, maxRunning: number): Promise<QueueStanding | null> {
+    return this.slots.position(jobId, this.entry(jobId), now, maxRunning);
   }
 
   // ------------------------------------------------------------- push mode

@@ -10,11 +10,15 @@ import { z } from "zod";
 import { readConfig } from "../config";
 import { jobObject } from "../jobs/job-object";
 import { log } from "../log";
-import { pushCoordinator } from "./dispatch-coordinator";
+import { dispatchCoordinator, pushCoordinator } from "./dispatch-coordinator";
+import { ownerMaxRunning } from "./owner-limit";
 import { pushRetryDelaySeconds } from "./endpoint-choice";
 import { notifyPush, sendToEndpoints } from "./push-dispatch";
 
 const PushMessageBody = z.object({ job_id: z.string().min(1), attempt: z.number().int().min(1) });
+
+/** How often a push job held back by its owner's limit looks again for a free slot. */
+export const HELD_RECHECK_SECONDS = 5;
 
 /** Ends a push job for good through the core's error path (the job keeps the reason). */
 async function failJob(env: Env, jobId: string, attempt: number, reason: string): Promise<void> {
@@ -32,11 +36,19 @@ async function handle(env: Env, message: Message<unknown>): Promise<void> {
     await failJob(env, job.id, job.attempt, "push dispatch: no GPU endpoints are configured (GPU_ENDPOINTS)");
     return message.ack();
   }
+  const owner = dispatchCoordinator(env, job.owner);
+  if (!(await owner.takePushSlot(job.id, job.attempt, Date.now(), ownerMaxRunning(config, job.owner)))) {
+    // Over the owner's limit: the job waits queued (its place in line is in GET /api/jobs/:id).
+    // A fresh message rather than a retry, so waiting never counts toward the queue's max_retries.
+    await env.PUSH_QUEUE.send({ job_id: job.id, attempt: job.attempt }, { delaySeconds: HELD_RECHECK_SECONDS });
+    return message.ack();
+  }
   const coordinator = pushCoordinator(env);
   if (!(await coordinator.beginPush(job.id, job.attempt, Date.now()))) return message.ack(); // a redelivery
   const sent = await sendToEndpoints(env, config, job);
   if (!sent.sent) {
     await coordinator.endPush(job.id, job.attempt);
+    await owner.freePushSlot(job.id);
     if (message.attempts > config.pushMaxRetries) {
       await failJob(env, job.id, job.attempt, `no GPU endpoint took the job after ${message.attempts} tries: ${sent.errors.join("; ")}`);
       return message.ack();
@@ -52,6 +64,7 @@ async function handle(env: Env, message: Message<unknown>): Promise<void> {
   if (!claimed.ok) {
     // Canceled while we were sending: the job's hook ran before the run was recorded, so cancel it here.
     if (claimed.job) await notifyPush(env, claimed.job);
+    await owner.freePushSlot(job.id);
   }
   message.ack();
 }

@@ -8,7 +8,7 @@ import { readConfig, type Config } from "../config";
 import { callbackCredentials } from "../jobs/links";
 import type { JobState } from "../jobs/job";
 import { log } from "../log";
-import { pushCoordinator } from "./dispatch-coordinator";
+import { dispatchCoordinator, pushCoordinator } from "./dispatch-coordinator";
 import { failoverOrder } from "./endpoint-choice";
 import { cancelRun, startRun } from "./gpu-endpoint";
 
@@ -21,6 +21,8 @@ export interface PushMessage {
 /** The job's hook: queue a queued attempt; cancel a superseded or canceled run at its provider. */
 export async function notifyPush(env: Env, job: JobState): Promise<void> {
   const config = readConfig(env);
+  // Whatever ran of this job before has stopped: its slot under the owner's limit is free.
+  await dispatchCoordinator(env, job.owner).freePushSlot(job.id);
   const coordinator = pushCoordinator(env);
   const finished = job.status === "completed" || job.status === "failed" || job.status === "canceled";
   const old = await coordinator.takePushRun(job.id, finished ? Number.MAX_SAFE_INTEGER : job.attempt);

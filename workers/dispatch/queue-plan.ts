@@ -18,6 +18,9 @@ export interface QueueEntry {
   state: "queued" | "leased";
   worker: string | null;
   leasedAt: number | null;
+  /** A worker that released this attempt is not handed it again before `avoidUntil`. */
+  avoidWorker: string | null;
+  avoidUntil: number;
 }
 
 /** What a job tells the coordinator about itself. */
@@ -30,6 +33,8 @@ export interface JobDispatchView {
   attempt: number;
   status: JobStatus;
   retryAt: number | null;
+  avoidWorker: string | null;
+  avoidUntil: number;
 }
 
 /** What the coordinator needs of a job. */
@@ -43,6 +48,8 @@ export function toDispatchView(job: JobState): JobDispatchView {
     attempt: job.attempt,
     status: job.status,
     retryAt: job.retryAt,
+    avoidWorker: job.releasedBy?.worker ?? null,
+    avoidUntil: job.releasedBy?.until ?? 0,
   };
 }
 
@@ -74,6 +81,8 @@ export function planQueueEntry(existing: QueueEntry | null, job: JobDispatchView
       state: "queued",
       worker: null,
       leasedAt: null,
+      avoidWorker: job.avoidWorker,
+      avoidUntil: job.avoidUntil,
     },
   };
 }
@@ -83,10 +92,15 @@ export function compareQueued(a: QueueEntry, b: QueueEntry): number {
   return b.priority - a.priority || a.createdAt - b.createdAt || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0);
 }
 
-/** The entry to lease next at `now` for a worker that takes `kinds` (all when undefined), or null. */
-export function nextToLease(entries: readonly QueueEntry[], now: number, kinds?: readonly string[]): QueueEntry | null {
+/** Whether `worker` just released this entry's attempt and must not take it back yet. */
+export const avoids = (e: QueueEntry, worker: string | undefined, now: number) =>
+  worker !== undefined && e.avoidWorker === worker && e.avoidUntil > now;
+
+/** The entry to lease next at `now` for `worker` that takes `kinds` (all when undefined), or null. */
+export function nextToLease(entries: readonly QueueEntry[], now: number, kinds?: readonly string[], worker?: string): QueueEntry | null {
   const eligible = entries.filter(
-    (e) => e.state === "queued" && e.eligibleAt <= now && (kinds === undefined || kinds.includes(e.kind)),
+    (e) =>
+      e.state === "queued" && e.eligibleAt <= now && (kinds === undefined || kinds.includes(e.kind)) && !avoids(e, worker, now),
   );
   return eligible.sort(compareQueued)[0] ?? null;
 }

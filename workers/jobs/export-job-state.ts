@@ -42,6 +42,8 @@ import {
 } from "./outcomes";
 import { JobStore, type StoredEvent, type StoredJob } from "./job-store";
 import { downloadLinkFor } from "./links";
+import { nextRetentionAt } from "./retention";
+import { applyRetention } from "./retention-sweep";
 import { nextJobDeadline } from "./timers";
 import { transition, type EventDraft, type JobCommand, type WorkerCommand } from "./transition";
 
@@ -287,6 +289,14 @@ export class ExportJobState extends DurableObject<Env> {
     const stored = this.store.load();
     if (!stored) return;
     const now = Date.now();
+    const retention = await applyRetention(this.env, stored.job, now, this.config, () => this.deleteEverything());
+    if (retention.kind === "job_deleted") return;
+    if (retention.kind === "output_deleted") {
+      this.commit(stored.job, retention.job, [], now);
+      await this.runEffects(now);
+      await this.scheduleAlarm();
+      return;
+    }
     const result = transition(stored.job, { type: "tick" }, now, { retryBackoffMs: this.config.retryBackoffMs });
     const job = result.ok ? result.job : stored.job;
     // The clock's events, and a progress held back for browsers whose interval has passed.
@@ -386,6 +396,20 @@ export class ExportJobState extends DurableObject<Env> {
     }
   }
 
+  /** Retention's last step: the job's sockets are closed, then its storage (and alarm) goes. */
+  private async deleteEverything(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(1000, "job deleted (retention)");
+      } catch {
+        // Already closing.
+      }
+    }
+    await this.store.deleteAll();
+    this.channel.forget();
+    this.alarmAt = null; // deleteAll drops the alarm too
+  }
+
   /**
    * One alarm serves the job's deadlines and its effects: it must fire no
    * later than the earliest of them. An alarm already set sooner is kept (a
@@ -396,7 +420,12 @@ export class ExportJobState extends DurableObject<Env> {
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     const stored = this.store.load();
     if (!stored) return;
-    const times = [nextJobDeadline(stored.job), this.afterCommit.wakeAt(), flushAt(this.channel.read().coalesce)].filter((t): t is number => t !== null);
+    const times = [
+      nextJobDeadline(stored.job),
+      nextRetentionAt(stored.job, this.config),
+      this.afterCommit.wakeAt(),
+      flushAt(this.channel.read().coalesce),
+    ].filter((t): t is number => t !== null);
     const at = times.length > 0 ? Math.min(...times) : null;
     if (at === this.alarmAt || (at !== null && this.alarmAt !== null && this.alarmAt <= at)) return;
     this.alarmAt = at;

@@ -128,6 +128,14 @@ export class JobStore {
     return this.stored;
   }
 
+  /** Deletes everything the object stores (retention), alarm included, and forgets its in-memory copy. */
+  async deleteAll(): Promise<void> {
+    await this.storage.deleteAll();
+    this.stored = undefined;
+    this.effects = undefined;
+    this.migrated = false;
+  }
+
   /** Stores a new job and its first events. */
   create(job: JobState, requestFingerprint: string, drafts: EventDraft[], now: number, plan: PlanEffects): StoredEvent[] {
     this.migrate();

@@ -23,6 +23,8 @@ export interface JobWebhook {
 }
 
 export interface StoredError {
+  /** Set when the tracker itself ended the job: "expired" (no worker took it in time). */
+  code?: string;
   message: string;
   retryable: boolean;
   attempt: number;
@@ -63,6 +65,17 @@ export interface JobState {
   dispatch?: DispatchMode;
   /** Higher runs first among queued pull/push jobs. */
   priority?: number;
+  /** A job queued this long without a worker taking it fails as expired; absent on older jobs (never). */
+  queueTimeoutMs?: number;
+  /** When the job last became queued (created or re-queued): the queue timeout counts from here. */
+  queuedAt?: number;
+  /** The job's own retention settings (absent: the deployment's OUTPUT_RETENTION_HOURS, JOB_RETENTION_DAYS). */
+  outputRetentionMs?: number;
+  jobRetentionMs?: number;
+  /** When retention deleted the output from R2: its download is gone (410). */
+  outputDeletedAt?: number;
+  /** After a release: the worker that gave the attempt back is not handed the job again until `until`. */
+  releasedBy?: { worker: string; until: number };
   /** Who runs the current attempt, when the tracker handed it out (pull lease name, push endpoint). */
   worker?: string | null;
   /** The job's own webhook; absent when it named none. */
@@ -79,6 +92,9 @@ export interface NewJob {
   heartbeatTimeoutMs: number;
   dispatch?: DispatchMode;
   priority?: number;
+  queueTimeoutMs?: number;
+  outputRetentionMs?: number;
+  jobRetentionMs?: number;
   webhook?: JobWebhook;
 }
 
@@ -99,6 +115,7 @@ export function createJobState(spec: NewJob, now: number): JobState {
     lastHeartbeatAt: null,
     stalledSince: null,
     retryAt: null,
+    queuedAt: now,
   };
 }
 
@@ -130,6 +147,7 @@ export function toJobView(job: JobState, download: DownloadLink | null): Job {
       filename: job.output.filename,
       etag: job.output.etag,
       uploaded_at: iso(job.output.uploadedAt),
+      ...(job.outputDeletedAt !== undefined && { deleted_at: iso(job.outputDeletedAt) }),
     },
     download,
     stalled_since: isoOrNull(job.stalledSince),
@@ -150,5 +168,5 @@ export function toJobViewWithInput(job: JobState, download: DownloadLink | null)
 
 /** Whether the job has a file to download right now. */
 export function hasDownload(job: JobState): job is JobState & { output: StoredOutput } {
-  return job.status === "completed" && job.output !== null;
+  return job.status === "completed" && job.output !== null && job.outputDeletedAt === undefined;
 }

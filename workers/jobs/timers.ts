@@ -30,7 +30,13 @@ export function giveUpAt(job: JobState): number | null {
   return last + job.heartbeatTimeoutMs;
 }
 
+/** A queued job that no worker took within its queue timeout expires then (null: no such rule). */
+export function expireAt(job: JobState): number | null {
+  if (job.status !== "queued" || job.queueTimeoutMs === undefined || job.queuedAt === undefined) return null;
+  return job.queuedAt + job.queueTimeoutMs;
+}
+
 /** The next moment the job's own rules need the alarm, if any. */
 export function nextJobDeadline(job: JobState): number | null {
-  return stallAt(job) ?? giveUpAt(job);
+  return stallAt(job) ?? giveUpAt(job) ?? expireAt(job);
 }

@@ -8,10 +8,17 @@
  *   running -> queued (retryable error or heartbeat timeout, attempt + 1)
  *   failed | canceled -> queued (manual retry, attempt + 1)
  */
-import { isTerminal, type CompleteReport, type ErrorReport, type JobEvent, type ProgressReport } from "../protocol";
+import {
+  isTerminal,
+  type CompleteReport,
+  type ErrorReport,
+  type JobEvent,
+  type ProgressReport,
+  type ReleaseReport,
+} from "../protocol";
 import type { JobState, StoredOutput } from "./job";
 import { INITIAL_PROGRESS, isSameProgress, nextProgress } from "./progress";
-import { giveUpAt, lastWordAt, retryBackoffMs, stallAt } from "./timers";
+import { expireAt, giveUpAt, lastWordAt, retryBackoffMs, stallAt } from "./timers";
 
 /** What a GPU worker's callback asks, for the attempt its token was minted for. */
 export type WorkerCommand =
@@ -20,7 +27,9 @@ export type WorkerCommand =
   | { type: "heartbeat"; attempt: number; worker?: string }
   | { type: "output"; attempt: number; output: StoredOutput }
   | { type: "complete"; attempt: number; report: CompleteReport }
-  | { type: "error"; attempt: number; report: ErrorReport };
+  | { type: "error"; attempt: number; report: ErrorReport }
+  /** The worker hands its attempt back: re-queued at once, without using up an attempt. */
+  | { type: "release"; attempt: number; report: ReleaseReport };
 
 export type JobCommand =
   | WorkerCommand
@@ -80,6 +89,28 @@ export function fingerprint(command: WorkerCommand): string {
   return "report" in command ? JSON.stringify(command.report) : "";
 }
 
+/**
+ * Why attempt `attempt`'s worker may not report on `job` now, or null when it may. Checked by
+ * every worker command, and on its own before an upload reads a byte (changing nothing).
+ */
+export function reportRefusal(job: JobState, attempt: number): Refusal | null {
+  if (attempt !== job.attempt) {
+    return {
+      status: 409,
+      code: "stale_attempt",
+      message: `this token is for attempt ${attempt}, but the job is on attempt ${job.attempt}`,
+    };
+  }
+  if (isTerminal(job.status)) {
+    return {
+      status: 409,
+      code: job.status === "canceled" ? "job_canceled" : "job_finished",
+      message: `the job is ${job.status}; callbacks are no longer accepted`,
+    };
+  }
+  return null;
+}
+
 function fromWorker(
   job: JobState,
   command: WorkerCommand,
@@ -95,18 +126,9 @@ function fromWorker(
   ) {
     return unchanged(job);
   }
-  if (command.attempt !== job.attempt) {
-    return refuse(
-      "stale_attempt",
-      `this token is for attempt ${command.attempt}, but the job is on attempt ${job.attempt}`,
-    );
-  }
-  if (isTerminal(job.status)) {
-    return refuse(
-      job.status === "canceled" ? "job_canceled" : "job_finished",
-      `the job is ${job.status}; callbacks are no longer accepted`,
-    );
-  }
+  const refusal = reportRefusal(job, command.attempt);
+  if (refusal) return { ok: false, refusal };
+  if (command.type === "release") return release(job, command.report.reason ?? null, now);
 
   // Any word from the current attempt's worker starts the job and proves it alive.
   const events: EventDraft[] = [];
@@ -184,6 +206,25 @@ function fromWorker(
   }
 }
 
+/**
+ * A worker gives its attempt back (it is shutting down): the job is queued again at once as a
+ * new attempt, so the old token is refused from now on, and max_attempts grows by one, so the
+ * attempts left are what they were.
+ */
+function release(job: JobState, reason: string | null, now: number): TransitionResult {
+  const next = requeue(job, now, now);
+  // The releasing worker's own lease polls still in flight must not take it straight back.
+  const releasedBy = job.worker ? { worker: job.worker, until: now + RELEASE_AVOID_MS } : undefined;
+  return {
+    ok: true,
+    job: { ...next, maxAttempts: job.maxAttempts + 1, ...(releasedBy && { releasedBy }) },
+    events: [{ type: "job:requeued", reason: `attempt ${job.attempt} released by its worker${reason ? `: ${reason}` : ""}` }],
+  };
+}
+
+/** Longer than the longest lease long-poll (25 s), so a poll opened before the release has ended. */
+export const RELEASE_AVOID_MS = 30_000;
+
 function cancel(job: JobState, reason: string | null, now: number): TransitionResult {
   if (isTerminal(job.status)) {
     return refuse("job_finished", `the job is already ${job.status}`);
@@ -208,6 +249,8 @@ function retryByHand(job: JobState, now: number): TransitionResult {
 }
 
 function tick(job: JobState, now: number, policy: TransitionPolicy): TransitionResult {
+  const expiry = expireAt(job);
+  if (expiry !== null && now >= expiry) return { ok: true, ...expire(job, now) };
   const giveUpTime = giveUpAt(job);
   const last = lastWordAt(job);
   if (giveUpTime !== null && last !== null && now >= giveUpTime) {
@@ -243,6 +286,13 @@ function giveUp(
   return { job: requeue(job, now, retryAt), events: [{ type: "job:requeued", reason }] };
 }
 
+/** No worker took the queued job within its queue timeout: it fails for good, as `expired`. */
+function expire(job: JobState, now: number): { job: JobState; events: EventDraft[] } {
+  const waited = Math.round((now - (job.queuedAt ?? job.createdAt)) / 1000);
+  const message = `no worker took the job within its queue timeout of ${(job.queueTimeoutMs ?? 0) / 1000} s (queued for ${waited} s)`;
+  return fail({ ...job, retryAt: null, error: { code: "expired", message, retryable: false, attempt: job.attempt, at: now } }, now);
+}
+
 function fail(job: JobState, now: number): { job: JobState; events: EventDraft[] } {
   return {
     job: { ...job, status: "failed", finishedAt: now, updatedAt: now, stalledSince: null },
@@ -263,6 +313,8 @@ function requeue(job: JobState, now: number, retryAt: number): JobState {
     lastHeartbeatAt: null,
     stalledSince: null,
     retryAt,
+    queuedAt: now,
+    releasedBy: undefined,
     updatedAt: now,
   };
 }

@@ -31,6 +31,8 @@ import {
   ListJobsResponse,
   OutputQuery,
   ProgressReport,
+  queryInteger,
+  ReleaseReport,
   ServerMessage,
   SessionBody,
   SessionResponse,
@@ -80,7 +82,7 @@ const answered = (description: string): Record<number, Answer> => ({
 });
 const SocketQuery = z.object({
   token: z.string().max(4096).optional().describe("A viewer token (browsers cannot set headers on a WebSocket)."),
-  since: z.coerce.number().int().min(0).optional().describe("Resume after this event seq instead of a snapshot."),
+  since: z.optional(queryInteger(0, Number.MAX_SAFE_INTEGER)).describe("Resume after this event seq instead of a snapshot (decimal digits)."),
 });
 const JobSocketQuery = SocketQuery.extend({
   logs: z.enum(["0", "1"]).optional().describe("`1`: also send the job's log lines (`job:log`)."),
@@ -189,6 +191,11 @@ export const OPERATIONS: Operation[] = [
     method: "post", path: `${callbacks}/error`, tag: "Callbacks", summary: "Fail the attempt", security: ["callbackToken"],
     description: "`retryable: true` re-queues the job as a new attempt while attempts remain.",
     body: { schema: ErrorReport }, responses: answered("Failed or re-queued"),
+  },
+  {
+    method: "post", path: `${callbacks}/release`, tag: "Callbacks", summary: "Hand the job back (e.g. on SIGTERM)", security: ["callbackToken"],
+    description: "The job is queued again at once as a new attempt that costs none (`max_attempts` grows by one); this attempt's token is refused from then on.",
+    body: { schema: ReleaseReport, optional: true }, responses: answered("Re-queued"),
   },
   {
     method: "post", path: "/api/webhooks", tag: "Webhooks", summary: "Register a webhook endpoint", security: owner, body: { schema: CreateWebhookBody },

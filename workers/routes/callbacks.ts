@@ -15,8 +15,8 @@ import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
 import type { Context } from "hono";
 import type { JobBrief } from "../jobs/outcomes";
-import { jobObject, refusalError, validJobId } from "../jobs/job-object";
-import type { WorkerCommand } from "../jobs/transition";
+import { jobNotFound, jobObject, refusalError, validJobId } from "../jobs/job-object";
+import { reportRefusal, type WorkerCommand } from "../jobs/transition";
 import {
   CALLBACK_NAMES,
   CompleteReport,
@@ -25,6 +25,7 @@ import {
   LogReport,
   PreviewQuery,
   ProgressReport,
+  ReleaseReport,
   type CallbackAnswer,
   type CallbackName,
 } from "../protocol";
@@ -141,6 +142,11 @@ export const callbackRoutes = new Hono<AppEnv>()
     return c.json(await run(c, { type: "error", attempt: c.var.attempt, report }));
   })
 
+  .post("/:id/callbacks/release", jsonBody(MAX_CALLBACK_BODY, { optional: true }), validate("json", ReleaseReport), async (c) => {
+    const report = c.req.valid("json");
+    return c.json(await run(c, { type: "release", attempt: c.var.attempt, report }));
+  })
+
   .post("/:id/callbacks/log", jsonBody(MAX_LOG_BODY), validate("json", LogReport), async (c) => {
     const { lines } = c.req.valid("json");
     return c.json(answered(c, await jobObject(c.env, c.req.param("id")).log(c.var.attempt, lines)));
@@ -170,8 +176,12 @@ export const callbackRoutes = new Hono<AppEnv>()
     const id = c.req.param("id");
     const attempt = c.var.attempt;
     const upload = checkUpload(c.req.raw, c.var.config.maxOutputBytes);
-    // Check the attempt may still report before reading a byte; this also counts as word from the worker.
-    await run(c, { type: "heartbeat", attempt });
+    // Check the attempt may still report before reading a byte, without changing the job: an
+    // upload that never arrives whole (refused below) must leave the job exactly as it was.
+    const current = await jobObject(c.env, id).read();
+    if (!current) throw jobNotFound();
+    const refusal = reportRefusal(current, attempt);
+    if (refusal) throw refusalError(refusal);
     const output = await storeOutput(c.env.OUTPUTS, c.req.raw, upload, {
       jobId: id,
       attempt,

@@ -15,8 +15,16 @@ import { downloadLinkFor } from "../jobs/links";
 import { parseRange } from "../outputs/range";
 
 /** The output of a job that has one, as a response honouring Range and If-None-Match. */
+/** A completed job whose output retention deleted: 410, so a caller knows it is gone for good. */
+function refuseDeletedOutput(job: JobState): void {
+  if (job.outputDeletedAt !== undefined) {
+    throw new ApiError(410, "output_expired", "the output was deleted by the retention policy (OUTPUT_RETENTION_HOURS)");
+  }
+}
+
 async function streamOutput(c: Context<AppEnv>, job: JobState | null): Promise<Response> {
   if (!job) throw jobNotFound();
+  refuseDeletedOutput(job);
   if (!hasDownload(job)) throw new ApiError(404, "no_output", `the job is ${job.status} and has no output to download`);
   const { output } = job;
   const headers = new Headers({
@@ -72,6 +80,7 @@ export const downloadRoutes = new Hono<AppEnv>().get(
   async (c) => {
     const job = await jobObject(c.env, c.req.param("id")).read();
     if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
+    refuseDeletedOutput(job);
     const link = await downloadLinkFor(job, c.var.config, Date.now());
     if (!link) throw new ApiError(404, "no_output", `the job is ${job.status} and has no output to download`);
     return c.redirect(link.url, 302);

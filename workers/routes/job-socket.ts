@@ -10,9 +10,10 @@ import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { validate } from "../http/middleware";
 import { jobNotFound, jobObject, validJobId } from "../jobs/job-object";
+import { queryInteger } from "../protocol";
 
 const SocketQuery = z.object({
-  since: z.coerce.number().int().min(0).optional(),
+  since: z.optional(queryInteger(0, Number.MAX_SAFE_INTEGER)),
   token: z.string().max(4096).optional(),
   /** `logs=1`: also send the job's log lines (job:log), after `logs_since` (a log_seq) or its tail. */
   logs: z.enum(["0", "1"]).optional(),

@@ -5,6 +5,8 @@
 import { Hono } from "hono";
 import { mayRead, requireApiKey, requireOwnerScope, requireReader } from "../auth/principal";
 import { decodeCursor, listJobRows, toJobSummary } from "../db/jobs";
+import { guardD1 } from "../db/d1-guard";
+import { queueStanding } from "../dispatch/dispatch-stats";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
@@ -49,14 +51,17 @@ export const jobRoutes = new Hono<AppEnv>()
     const { status, kind, q, limit, cursor } = c.req.valid("query");
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (after === null) throw new ApiError(400, "invalid_cursor", "cursor is not one this API returned");
-    const page = await listJobRows(c.env.DB, c.var.owner, { status, kind, idContains: q, limit, after });
+    const page = await guardD1("jobs.list", c.var.config.d1TimeoutMs, () =>
+      listJobRows(c.env.DB, c.var.owner, { status, kind, idContains: q, limit, after }),
+    );
     return c.json({ jobs: page.rows.map(toJobSummary), next_cursor: page.nextCursor });
   })
 
   .get("/:id", requireReader(), validJobId, async (c) => {
     const job = await jobObject(c.env, c.req.param("id")).read();
     if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
-    return c.json(await jobBody(job, c.var.config));
+    const queue = await queueStanding(c.env, c.var.config, job, Date.now());
+    return c.json({ ...(await jobBody(job, c.var.config)), queue });
   })
 
   .get("/:id/events", requireReader(), validJobId, validate("query", EventLogQuery), async (c) => {

@@ -10,6 +10,7 @@ import { hashApiKey } from "../auth/api-keys";
 import { requireRole } from "../auth/key-role";
 import { clearSessionCookie, isLoopback, readSession, requireOwnOrigin, setSessionCookie } from "../auth/session-cookie";
 import { signSession } from "../auth/session-token";
+import { guardD1 } from "../db/d1-guard";
 import { findActiveKey } from "../db/api-keys";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
@@ -29,7 +30,8 @@ export const sessionRoutes = new Hono<AppEnv>()
   .post("/", jsonBody(4096), validate("json", SessionBody), async (c) => {
     // A sign-in from another site's page would plant its key in this browser.
     if (c.req.header("origin") !== undefined) requireOwnOrigin(c);
-    const key = await findActiveKey(c.env.DB, await hashApiKey(c.req.valid("json").api_key));
+    const hash = await hashApiKey(c.req.valid("json").api_key);
+    const key = await guardD1("api_keys.find", c.var.config.d1TimeoutMs, () => findActiveKey(c.env.DB, hash));
     if (!key) throw new ApiError(401, "invalid_api_key", "the API key is not valid (unknown or revoked)");
     requireRole(key, "client");
     const now = Date.now();

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { requireWorkerKey } from "../auth/worker-key";
 import { dispatchCoordinator } from "../dispatch/dispatch-coordinator";
+import { ownerMaxRunning } from "../dispatch/owner-limit";
 import { leaseExpiresAt, toDispatchView } from "../dispatch/queue-plan";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
@@ -30,11 +31,19 @@ async function leaseOnce(
   config: Config,
   owner: string,
   request: ReturnType<typeof LeaseRequest.parse>,
+  signal: AbortSignal,
 ): Promise<LeaseResponse | null> {
   const coordinator = dispatchCoordinator(env, owner);
   for (;;) {
-    const entry = await coordinator.lease(request.worker, Date.now(), request.kinds);
+    const entry = await coordinator.lease(request.worker, Date.now(), request.kinds, ownerMaxRunning(config, owner));
     if (!entry) return null;
+    if (signal.aborted) {
+      // The worker hung up while we waited: hand the entry back rather than claim it for no one.
+      await coordinator.forget(entry.jobId, entry.attempt);
+      const job = await jobObject(env, entry.jobId).read();
+      if (job) await coordinator.sync(toDispatchView(job));
+      return null;
+    }
     const outcome = await jobObject(env, entry.jobId).claim(entry.attempt, request.worker);
     if (!outcome.ok) {
       log.warn("lease.claim_refused", { job_id: entry.jobId, attempt: entry.attempt, code: outcome.refusal.code });
@@ -65,10 +74,12 @@ export const workerRoutes = new Hono<AppEnv>().post(
     const request = c.req.valid("json");
     const deadline = Date.now() + request.wait_seconds * 1000;
     for (;;) {
-      const leased = await leaseOnce(c.env, c.var.config, c.var.owner, request);
+      // Checked before each try: a job leased for a worker that hung up mid-poll would wait out its heartbeat timeout.
+      if (c.req.raw.signal.aborted) return c.body(null, 204);
+      const leased = await leaseOnce(c.env, c.var.config, c.var.owner, request, c.req.raw.signal);
       if (leased) return c.json(leased);
       const left = deadline - Date.now();
-      if (left <= 0 || c.req.raw.signal.aborted) return c.body(null, 204);
+      if (left <= 0) return c.body(null, 204);
       await sleep(Math.min(POLL_INTERVAL_MS, left));
     }
   },

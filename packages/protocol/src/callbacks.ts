@@ -1,6 +1,6 @@
 /**
  * The GPU worker's callbacks: progress, heartbeat, output, complete, error,
- * and the one answer shape they all share.
+ * release, and the one answer shape they all share.
  */
 import * as z from "zod/mini";
 import { JobStatus } from "./job";
@@ -36,6 +36,10 @@ export const ErrorReport = z.object({
 export type ErrorReport = z.infer<typeof ErrorReport>;
 /** What a worker may send (retryable defaults to false). */
 export type ErrorReportRequest = z.input<typeof ErrorReport>;
+
+/** POST {url}/release: the worker hands the job back (shutting down); it costs no attempt. */
+export const ReleaseReport = z.object({ reason: z.optional(shortText(500)) });
+export type ReleaseReport = z.infer<typeof ReleaseReport>;
 
 export const OutputQuery = z.object({
   filename: z.optional(

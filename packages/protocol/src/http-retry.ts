@@ -1,7 +1,10 @@
 /**
  * fetch with retries, shared by the worker SDK and the backend client:
  * network errors, 5xx, 408 and 429 are retried with exponential backoff and
- * jitter; every other answer is returned as it is. fetch and timers only.
+ * jitter, and so is a success without a JSON body (every answer of the
+ * tracker is JSON or 204: that one came from something in between, e.g.
+ * `wrangler dev` while it restarts); every other answer is returned as it
+ * is. fetch and timers only.
  */
 
 export interface RetryPolicy {
@@ -11,6 +14,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A try without an answer by then is abandoned and counts as a network error. */
   timeoutMs: number;
+  /**
+   * Keep retrying past `tries` until this long since the first try (0 by default). An attempt's
+   * callbacks use its heartbeat timeout: until then the attempt is still the tracker's current one.
+   */
+  patienceMs?: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { tries: 5, baseDelayMs: 250, maxDelayMs: 5000, timeoutMs: 30_000 };
@@ -19,6 +27,9 @@ export const DEFAULT_RETRY: RetryPolicy = { tries: 5, baseDelayMs: 250, maxDelay
 export type RetryListener = (what: string, attempt: number, reason: string) => void;
 
 const isTransient = (status: number) => status >= 500 || status === 429 || status === 408;
+/** A success whose body is not JSON is not the tracker's answer: a proxy in between. */
+const notTheTrackers = (res: Response) =>
+  res.ok && res.status !== 204 && !/^application\/json\b/i.test(res.headers.get("content-type") ?? "");
 
 /** Backoff before retry `n` (1-based): base, 2x, 4x... capped, with up to 25% jitter. */
 export function backoffMs(n: number, policy: RetryPolicy, random = Math.random): number {
@@ -40,7 +51,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Sends `init()` (called anew for each try) until an answer that is not transient, or the tries run out. */
+/**
+ * Sends `init()` (called anew for each try) until an answer that is not transient, or the tries
+ * run out and the policy's `patienceMs` has passed since the first try.
+ */
 export async function sendWithRetry(
   what: string,
   url: string,
@@ -49,6 +63,7 @@ export async function sendWithRetry(
   onRetry?: RetryListener,
   giveUp: (message: string) => Error = (message) => new Error(message),
 ): Promise<Response> {
+  const started = Date.now();
   for (let n = 1; ; n++) {
     let reason: string;
     const request = init();
@@ -56,15 +71,16 @@ export async function sendWithRetry(
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     try {
       const res = await fetch(url, { ...request, signal });
-      if (!isTransient(res.status)) return res;
-      reason = `HTTP ${res.status}`;
+      if (!isTransient(res.status) && !notTheTrackers(res)) return res;
+      reason = `HTTP ${res.status}${isTransient(res.status) ? "" : " without a JSON body"}`;
       await res.body?.cancel();
     } catch (err) {
       if (request.signal?.aborted) throw err;
       if (timeout.aborted) reason = `no answer within ${policy.timeoutMs} ms`;
       else reason = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
     }
-    if (n >= policy.tries) throw giveUp(`${what}: gave up after ${n} tries (${reason})`);
+    const elapsed = Date.now() - started;
+    if (n >= policy.tries && elapsed >= (policy.patienceMs ?? 0)) throw giveUp(`${what}: gave up after ${n} tries in ${elapsed} ms (${reason})`);
     onRetry?.(what, n, reason);
     await sleep(backoffMs(n, policy), request.signal ?? undefined);
   }

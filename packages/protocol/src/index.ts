@@ -17,3 +17,4 @@ export * from "./errors";
 export * from "./http-retry";
 export * from "./streams";
 export * from "./channel";
+export * from "./query";

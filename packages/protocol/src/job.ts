@@ -34,6 +34,8 @@ export const Progress = z.object({
 export type Progress = z.infer<typeof Progress>;
 
 export const JobError = z.object({
+  /** Set when the tracker ended the job itself: "expired" (queued past its queue timeout). */
+  code: z.optional(text),
   message: text,
   retryable: z.boolean(),
   attempt: z.int(),
@@ -47,6 +49,8 @@ export const JobOutput = z.object({
   filename: text,
   etag: text,
   uploaded_at: text,
+  /** When retention deleted the file (OUTPUT_RETENTION_HOURS after the job finished): no download since. */
+  deleted_at: z.optional(text),
 });
 export type JobOutput = z.infer<typeof JobOutput>;
 

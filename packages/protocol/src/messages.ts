@@ -5,6 +5,7 @@
 import * as z from "zod/mini";
 import { CALLBACK_NAMES } from "./callback-names";
 import { Job, JobSummary } from "./job";
+import { queryInteger } from "./query";
 
 /** Every job event carries the job as the update that raised it left it (without input). */
 const eventBase = { job_id: z.string(), seq: z.int(), at: z.string(), job: Job };
@@ -36,8 +37,8 @@ export type JobEventType = JobEvent["type"];
 
 /** GET /api/jobs/:id/events?since=&limit=: the stored event log, oldest first (the object keeps the last 1,000). */
 export const EventLogQuery = z.object({
-  since: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 200),
+  since: z._default(queryInteger(0, Number.MAX_SAFE_INTEGER), 0),
+  limit: z._default(queryInteger(1, 500), 200),
 });
 export const EventLogResponse = z.object({
   events: z.array(JobEvent),

@@ -4,6 +4,7 @@
  */
 import * as z from "zod/mini";
 import { JobWithInput } from "./job-input";
+import { queryInteger } from "./query";
 
 /** What a webhook receiver can be told; `job.progress` is coalesced (at most one every few seconds per job). */
 export const WEBHOOK_EVENT_TYPES = [
@@ -114,7 +115,7 @@ export type Delivery = z.infer<typeof Delivery>;
 
 /** GET .../deliveries: the newest deliveries first. */
 export const DeliveryLogQuery = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+  limit: z._default(queryInteger(1, 100), 50),
 });
 
 export const DeliveryList = z.object({ deliveries: z.array(Delivery) });

@@ -82,6 +82,14 @@ class AgainstDevServer(unittest.TestCase):
         with self.assertRaises(JobCanceled):
             attempt.progress(percent=20)
 
+    def test_a_released_attempt_puts_the_job_back_without_spending_an_attempt(self):
+        created = api("POST", "/api/jobs", {"kind": "video.render", "max_attempts": 1})
+        attempt = JobAttempt.from_event(push_event(created), retry=FAST)
+        attempt.progress(percent=10)
+        self.assertEqual(attempt.release("draining")["status"], "queued")
+        job = api("GET", f"/api/jobs/{attempt.job_id}")["job"]
+        self.assertEqual((job["status"], job["attempt"], job["max_attempts"]), ("queued", 2, 2))
+
     def test_the_background_heartbeat_reaches_the_job(self):
         created = api("POST", "/api/jobs", {"kind": "video.render"})
         attempt = JobAttempt.from_event(push_event(created), retry=FAST)

@@ -1,10 +1,12 @@
 /**
  * One attempt of one job, reported through its callback URL and token:
- * progress, heartbeat, log lines, a preview, upload, complete, fail. Once
- * `connect()` opened the channel (report-channel.ts), reports go over it;
- * otherwise, or when its upgrade fails, as HTTP callbacks. Any answer that
+ * progress, heartbeat, log lines, a preview, upload, complete, fail, release.
+ * Once `connect()` opened the channel (report-channel.ts), reports go over
+ * it; otherwise, or when its upgrade fails, as HTTP callbacks. Any answer that
  * says the job was canceled throws JobCanceled, and `signal` is aborted the
- * moment the job is canceled (pushed over the channel).
+ * moment the job is canceled (pushed over the channel). With a lease's
+ * heartbeat timeout the HTTP callbacks retry transient failures for that long,
+ * so a tracker that restarts meanwhile finds the same attempt carrying on.
  */
 import {
   CallbackAnswer,
@@ -14,6 +16,7 @@ import {
   type ErrorReportRequest,
   type JsonValue,
   type ProgressReport,
+  type ReleaseReport,
   sendWithRetry,
   type RetryListener,
   type RetryPolicy,
@@ -21,10 +24,14 @@ import {
 import { JobCanceled, ProtocolError, transportError } from "./errors";
 import { ReportChannel, type Report } from "./report-channel";
 
-/** What an attempt needs: the job (at least its id) and its callback credentials. */
+/**
+ * What an attempt needs: the job (at least its id) and its callback credentials; a lease's
+ * `heartbeat_timeout_seconds` is how long its callbacks keep retrying transient failures.
+ */
 export interface AttemptSource {
   job: { id: string; kind?: string; input?: JsonValue; attempt?: number };
   callback: CallbackCredentials;
+  lease?: { heartbeat_timeout_seconds: number };
 }
 
 export interface AttemptOptions {
@@ -41,15 +48,20 @@ export function refusal(what: string, status: number, body: unknown): ProtocolEr
 }
 
 export class JobAttempt {
-  /** Set once complete() or fail() was accepted. */
+  /** Set once complete(), fail() or release() was accepted. */
   finished = false;
   private channel: ReportChannel | null = null;
   private readonly canceled = new AbortController();
+  /** The retry policy of its callbacks: patient for the job's heartbeat timeout. */
+  private readonly retry: RetryPolicy;
 
   constructor(
     readonly lease: AttemptSource,
     private readonly options: AttemptOptions,
-  ) {}
+  ) {
+    const patienceMs = Math.max(options.retry.patienceMs ?? 0, (lease.lease?.heartbeat_timeout_seconds ?? 0) * 1000);
+    this.retry = { ...options.retry, patienceMs };
+  }
 
   get jobId(): string {
     return this.lease.job.id;
@@ -108,7 +120,7 @@ export class JobAttempt {
       const base = init();
       return { ...base, headers: { authorization: `Bearer ${token}`, ...(base.headers as Record<string, string>) } };
     };
-    const res = await sendWithRetry(what, `${url}/${name}${query}`, send, this.options.retry, this.options.onRetry, transportError);
+    const res = await sendWithRetry(what, `${url}/${name}${query}`, send, this.retry, this.options.onRetry, transportError);
     const json: unknown = await res.json().catch(() => null);
     const answer = CallbackAnswer.safeParse(json);
     if (answer.success && answer.data.canceled) throw new JobCanceled(`job ${this.jobId} was canceled`);
@@ -161,6 +173,13 @@ export class JobAttempt {
   /** Reports a failure; `retryable` puts the job back in the queue as a new attempt while attempts remain. */
   async fail(report: ErrorReportRequest): Promise<CallbackAnswer> {
     const answer = await this.report({ type: "error", ...report }, () => this.postJson("error", report));
+    this.finished = true;
+    return answer;
+  }
+
+  /** Hands the job back (e.g. on SIGTERM): queued again at once for another worker, costing no attempt. */
+  async release(report: ReleaseReport = {}): Promise<CallbackAnswer> {
+    const answer = await this.postJson("release", report);
     this.finished = true;
     return answer;
   }

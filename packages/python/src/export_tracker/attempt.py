@@ -1,5 +1,5 @@
 """One attempt of one job, reported through its callback URL and token:
-progress, heartbeat, upload, complete, fail. Every answer says whether the
+progress, heartbeat, upload, complete, fail, release. Every answer says whether the
 job was canceled; then JobCanceled is raised."""
 
 import contextlib
@@ -63,6 +63,12 @@ class JobAttempt:
     def fail(self, error, retryable=False):
         """Reports a failure; retryable puts the job back in the queue as a new attempt while attempts remain."""
         answer = self._post_json("error", {"error": str(error)[:2000] or "failed", "retryable": retryable})
+        self.finished = True
+        return answer
+
+    def release(self, reason=None):
+        """Hands the job back (e.g. on SIGTERM): queued again at once for another worker, costing no attempt."""
+        answer = self._post_json("release", {"reason": reason})
         self.finished = True
         return answer
 
