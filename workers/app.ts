@@ -16,6 +16,7 @@ import { feedSocketRoutes } from "./routes/feed-socket";
 import { healthRoutes } from "./routes/health";
 import { socketRoutes } from "./routes/job-socket";
 import { jobRoutes } from "./routes/jobs";
+import { previewRoutes } from "./routes/previews";
 import { sessionRoutes } from "./routes/session";
 import { viewerTokenRoutes } from "./routes/viewer-tokens";
 import { jobDeliveryRoutes, webhookRoutes } from "./routes/webhooks";
@@ -42,6 +43,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/jobs", callbackRoutes)
   .route("/api/jobs", socketRoutes)
   .route("/api/jobs", downloadRoutes)
+  .route("/api/jobs", previewRoutes)
   .route("/api/batches", batchRoutes)
   .route("/api/batches", batchSocketRoutes)
   .route("/api/jobs", jobDeliveryRoutes)

@@ -83,6 +83,15 @@ export class GifRender {
     return this.next;
   }
 
+  /** The last rendered frame alone, as a one-frame GIF (a preview for the job's page). */
+  currentFrameGif(): Uint8Array {
+    const { width: w, height: h } = this.input;
+    const single = GIFEncoder();
+    single.writeFrame(this.pixels, w, h, { palette: PALETTE });
+    single.finish();
+    return single.bytes();
+  }
+
   /** The GIF, once every frame is rendered. */
   finish(): Uint8Array {
     while (this.framesLeft > 0) this.renderFrame();

@@ -1,8 +1,10 @@
 /**
- * Runs one leased job: renders its GIF frame by frame, reporting true
- * progress ("render" per frame, then "upload"), heartbeats while busy,
- * uploads the file and completes. A bad input fails the job for good; a
- * cancel stops the work at the next report.
+ * Runs one leased job: renders its GIF frame by frame over the channel
+ * (HTTP callbacks when it cannot open), reporting true progress ("render"
+ * per frame, then "upload") with a log line per frame and the current frame
+ * as a preview every PREVIEW_EVERY frames, heartbeats while busy, uploads the
+ * file and completes. A bad input fails the job for good; a cancel pushed
+ * over the channel stops the work at once (over HTTP: at the next report).
  */
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -15,7 +17,12 @@ export type JobOutcome =
   | { result: "canceled" }
   | { result: "released" };
 
+/** A preview frame every this many frames (and the first). */
+export const PREVIEW_EVERY = 4;
+
 export interface RunOptions {
+  /** false: HTTP callbacks only (default true: the channel, HTTP when it cannot open). */
+  channel?: boolean;
   /** Extra pause per frame, so people can watch the bar move (0 in tests). */
   paceMs: number;
   heartbeatTimeoutSeconds: number;
@@ -34,6 +41,9 @@ export async function runJob(attempt: JobAttempt, options: RunOptions): Promise<
     await attempt.fail({ error: reason, retryable: false });
     return { result: "failed", reason };
   }
+  if (options.channel !== false && !(await attempt.connect({ onEvent: options.log }))) {
+    options.log("channel.unavailable", { job_id: attempt.jobId, fallback: "http" });
+  }
   // Heartbeats cover the quiet parts (encode, upload) at a third of the timeout.
   const beatEvery = Math.max(1000, (options.heartbeatTimeoutSeconds * 1000) / 3);
   const beats = setInterval(() => attempt.heartbeat().catch(() => {}), beatEvery);
@@ -41,10 +51,14 @@ export async function runJob(attempt: JobAttempt, options: RunOptions): Promise<
     const render = new GifRender(input.data);
     const total = input.data.frames + 1;
     while (render.framesLeft > 0) {
+      if (attempt.signal.aborted) throw attempt.signal.reason;
       if (options.release.aborted) return await release(attempt);
+      const started = Date.now();
       const done = render.renderFrame();
       await attempt.progress({ done, total, stage: "render", message: `frame ${done} of ${input.data.frames}` });
-      if (options.paceMs > 0) await sleep(options.paceMs);
+      await attempt.log([`frame ${done}/${input.data.frames} rendered in ${Date.now() - started} ms`]);
+      if (done === 1 || done % PREVIEW_EVERY === 0) await attempt.preview(render.currentFrameGif(), "image/gif", `frame ${done}`);
+      if (options.paceMs > 0) await sleep(options.paceMs, undefined, { signal: attempt.signal }).catch(() => {});
     }
     const bytes = render.finish();
     const sha256 = sha256Hex(bytes);
@@ -61,6 +75,7 @@ export async function runJob(attempt: JobAttempt, options: RunOptions): Promise<
     throw err;
   } finally {
     clearInterval(beats);
+    attempt.close();
   }
 }
 

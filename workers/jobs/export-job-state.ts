@@ -23,6 +23,12 @@ import {
   type ServerMessage,
   type SnapshotMessage,
 } from "../protocol";
+import { ChannelStore, type StoredPreview } from "../channel/channel-store";
+import { JobStreams } from "../channel/job-streams";
+import { coalesceProgress, flushAt } from "../channel/progress-coalescing";
+import { handleWorkerFrame, type ChannelHost } from "../channel/worker-messages";
+import { acceptWorkerSocket, BROWSER_TAG, LOGS_TAG, settleWorkerSockets, workerAttachment } from "../channel/worker-socket";
+import type { JobSocketMessage, LogPage } from "../protocol";
 import { readEventLogPage } from "./event-log-page";
 import { createJobState, toJobView, type JobState, type NewJob } from "./job";
 import {
@@ -41,9 +47,15 @@ import { applyRetention } from "./retention-sweep";
 import { nextJobDeadline } from "./timers";
 import { transition, type EventDraft, type JobCommand, type WorkerCommand } from "./transition";
 
+/** Set by the channel route (workers/routes/worker-channel.ts) on a verified worker upgrade: the token's attempt. */
+export const WORKER_ATTEMPT_HEADER = "x-channel-attempt";
+
 export class ExportJobState extends DurableObject<Env> {
   private readonly store: JobStore;
   private readonly afterCommit: AfterCommit;
+  /** The worker channel's storage: applied report ids, progress coalescing, logs, the preview. */
+  private readonly channel: ChannelStore;
+  private readonly streams: JobStreams;
   /** The alarm as last set by this instance; undefined until read from storage (the authority) once. */
   private alarmAt: number | null | undefined;
 
@@ -51,6 +63,8 @@ export class ExportJobState extends DurableObject<Env> {
     super(ctx, env);
     this.store = new JobStore(ctx.storage);
     this.afterCommit = new AfterCommit(this.store, AFTER_COMMIT_EFFECTS);
+    this.channel = new ChannelStore(ctx.storage);
+    this.streams = new JobStreams(ctx, this.channel);
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -115,18 +129,72 @@ export class ExportJobState extends DurableObject<Env> {
    * same call and transaction that refused it, so an operator can see why.
    */
   async callback(name: CallbackName, command: WorkerCommand): Promise<CallbackOutcome> {
+    let outcome: CallbackOutcome = { ok: false, refusal: NOT_FOUND, job: null };
+    await this.report(name, command, { answer: (o) => (outcome = o) });
+    return outcome;
+  }
+
+  /**
+   * Every worker report, HTTP or channel, ends here: one read, one `transition`, one commit.
+   * Channel reports are coalesced for browsers (see progress-coalescing.ts) and remember their id
+   * in the same transaction (`alsoWrite`); `answer` is told once the commit is made.
+   */
+  private async report(
+    name: CallbackName,
+    command: WorkerCommand,
+    options: { coalesce?: boolean; alsoWrite?(seq: number): void; answer(outcome: CallbackOutcome): void },
+  ): Promise<void> {
     const stored = this.store.load();
-    if (!stored) return { ok: false, refusal: NOT_FOUND, job: null };
+    if (!stored) return options.answer({ ok: false, refusal: NOT_FOUND, job: null });
     const now = Date.now();
     const result = transition(stored.job, command, now, { retryBackoffMs: this.config.retryBackoffMs });
     if (!result.ok) {
       const { status, code, message } = result.refusal;
       const refused: EventDraft = { type: "job:callback_refused", callback: name, status, code, message, attempt: command.attempt };
-      await this.save(stored.job, stored.job, [refused], now);
-      return { ok: false, refusal: result.refusal, job: brief(this.store.load()!) };
+      const events = this.commit(stored.job, stored.job, [refused], now);
+      options.answer({ ok: false, refusal: result.refusal, job: brief(this.store.load()!) });
+      return this.afterSave(events, now);
     }
-    if (result.job !== stored.job) await this.save(stored.job, result.job, result.events, now);
-    return { ok: true, job: brief(this.store.load()!) };
+    if (result.job === stored.job) return options.answer({ ok: true, job: brief(stored) });
+    const channel = this.channel.read();
+    const decision = options.coalesce ? coalesceProgress(channel.coalesce, result.events, now) : null;
+    const events = this.commit(stored.job, result.job, decision?.drafts ?? result.events, now, (seq) => {
+      if (decision && decision.state !== channel.coalesce) this.channel.write({ ...channel, coalesce: decision.state });
+      options.alsoWrite?.(seq);
+    });
+    options.answer({ ok: true, job: brief(this.store.load()!) });
+    await this.afterSave(events, now);
+  }
+
+  /** The channel's view of this object (see workers/channel/worker-messages.ts). */
+  private get channelHost(): ChannelHost {
+    return {
+      channel: this.channel,
+      report: (name, command, options) => this.report(name, command, options),
+      log: async (attempt, lines, options) => this.streams.appendLog(this.store.load(), attempt, lines, options),
+    };
+  }
+
+  /** A worker's log lines (POST {url}/log); see workers/channel/job-streams.ts. */
+  async log(attempt: number, lines: string[]): Promise<CallbackOutcome> {
+    let outcome: CallbackOutcome = { ok: false, refusal: NOT_FOUND, job: null };
+    this.streams.appendLog(this.store.load(), attempt, lines, { answer: (o) => (outcome = o) });
+    return outcome;
+  }
+
+  /** A page of the log ring (GET /api/jobs/:id/logs). */
+  async logPage(since: number, limit: number): Promise<LogPage | null> {
+    return this.store.load() ? this.streams.logPage(since, limit) : null;
+  }
+
+  /** Records the newest preview frame (already in R2) and shows it to every browser. */
+  async setPreview(attempt: number, preview: StoredPreview): Promise<CallbackOutcome> {
+    return this.streams.setPreview(this.store.load(), attempt, preview, this.config);
+  }
+
+  /** The newest preview frame's storage record, or null. */
+  async previewRecord(): Promise<StoredPreview | null> {
+    return this.store.load() ? this.streams.preview() : null;
   }
 
   /**
@@ -158,17 +226,32 @@ export class ExportJobState extends DurableObject<Env> {
     if (!stored) {
       return Response.json({ error: { code: NOT_FOUND.code, message: NOT_FOUND.message } }, { status: 404 });
     }
-    const sinceParam = new URL(request.url).searchParams.get("since");
+    const workerAttempt = request.headers.get(WORKER_ATTEMPT_HEADER);
+    if (workerAttempt !== null) return acceptWorkerSocket(this.ctx, stored.job, Number(workerAttempt), Date.now());
+    const params = new URL(request.url).searchParams;
+    const sinceParam = params.get("since");
+    const logs = params.get("logs") === "1";
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
+    this.ctx.acceptWebSocket(server, logs ? [BROWSER_TAG, LOGS_TAG] : [BROWSER_TAG]);
     server.serializeAttachment({ connectedAt: Date.now() });
     await this.catchUp(server, stored, sinceParam === null ? null : Number(sinceParam));
+    await this.streams.onConnect(server, stored, logs ? Number(params.get("logs_since") ?? NaN) : null, this.config);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const stored = this.store.load();
     if (!stored) return;
+    const worker = workerAttachment(ws);
+    if (worker) {
+      try {
+        await handleWorkerFrame(ws, worker, data, this.channelHost);
+      } catch (err) {
+        log.error("channel.message_failed", { job_id: stored.job.id, error: err });
+        this.sendFrame(ws, JSON.stringify({ type: "refused", id: null, code: "internal_error", message: "the report was not applied" }));
+      }
+      return;
+    }
     let parsed: unknown = null;
     try {
       parsed = typeof data === "string" ? JSON.parse(data) : null;
@@ -215,9 +298,15 @@ export class ExportJobState extends DurableObject<Env> {
       return;
     }
     const result = transition(stored.job, { type: "tick" }, now, { retryBackoffMs: this.config.retryBackoffMs });
-    if (result.ok && result.job !== stored.job) {
-      const events = this.commit(stored.job, result.job, result.events, now);
-      await this.broadcast(events);
+    const job = result.ok ? result.job : stored.job;
+    // The clock's events, and a progress held back for browsers whose interval has passed.
+    const channel = this.channel.read();
+    const decision = coalesceProgress(channel.coalesce, result.ok ? result.events : [], now);
+    if (job !== stored.job || decision.drafts.length > 0) {
+      const events = this.commit(stored.job, job, decision.drafts, now, () => {
+        if (decision.state !== channel.coalesce) this.channel.write({ ...channel, coalesce: decision.state });
+      });
+      await this.publish(events);
     }
     await this.runEffects(now);
     await this.scheduleAlarm();
@@ -233,12 +322,12 @@ export class ExportJobState extends DurableObject<Env> {
     await this.afterSave(this.commit(before, job, drafts, now), now, effects);
   }
 
-  private commit(before: JobState, job: JobState, drafts: EventDraft[], now: number): StoredEvent[] {
-    return this.store.commit(job, drafts, now, (c) => this.afterCommit.plan({ before, ...c }, this.config, now));
+  private commit(before: JobState, job: JobState, drafts: EventDraft[], now: number, alsoWrite?: (seq: number) => void): StoredEvent[] {
+    return this.store.commit(job, drafts, now, (c) => this.afterCommit.plan({ before, ...c }, this.config, now), alsoWrite);
   }
 
   private async afterSave(events: StoredEvent[], now: number, effects?: "wait"): Promise<void> {
-    await this.broadcast(events);
+    await this.publish(events);
     const runs = this.runEffects(now);
     await this.scheduleAlarm(); // the runs' leases are already written: the alarm covers a lost run
     if (effects === "wait") await runs.then(() => this.scheduleAlarm());
@@ -252,10 +341,13 @@ export class ExportJobState extends DurableObject<Env> {
     return runs ? runs.then(() => this.runEffects(Date.now())) : Promise.resolve();
   }
 
-  private async broadcast(events: StoredEvent[]): Promise<void> {
+  /** Sends the events to browsers, then tells the worker's socket what the commit means for it. */
+  private async publish(events: StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
     const frames = await this.render(events);
-    for (const ws of this.ctx.getWebSockets()) for (const frame of frames) this.sendFrame(ws, frame);
+    for (const ws of this.ctx.getWebSockets(BROWSER_TAG)) for (const frame of frames) this.sendFrame(ws, frame);
+    const job = this.store.load()?.job;
+    if (job) settleWorkerSockets(this.ctx, job);
   }
 
   /** Sends a client what it missed since `since`, or a snapshot when that is no longer in the log. */
@@ -292,7 +384,7 @@ export class ExportJobState extends DurableObject<Env> {
     );
   }
 
-  private send(ws: WebSocket, message: ServerMessage): void {
+  private send(ws: WebSocket, message: JobSocketMessage): void {
     this.sendFrame(ws, JSON.stringify(message));
   }
 
@@ -314,6 +406,7 @@ export class ExportJobState extends DurableObject<Env> {
       }
     }
     await this.store.deleteAll();
+    this.channel.forget();
     this.alarmAt = null; // deleteAll drops the alarm too
   }
 
@@ -327,9 +420,12 @@ export class ExportJobState extends DurableObject<Env> {
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     const stored = this.store.load();
     if (!stored) return;
-    const times = [nextJobDeadline(stored.job), nextRetentionAt(stored.job, this.config), this.afterCommit.wakeAt()].filter(
-      (t): t is number => t !== null,
-    );
+    const times = [
+      nextJobDeadline(stored.job),
+      nextRetentionAt(stored.job, this.config),
+      this.afterCommit.wakeAt(),
+      flushAt(this.channel.read().coalesce),
+    ].filter((t): t is number => t !== null);
     const at = times.length > 0 ? Math.min(...times) : null;
     if (at === this.alarmAt || (at !== null && this.alarmAt !== null && this.alarmAt <= at)) return;
     this.alarmAt = at;

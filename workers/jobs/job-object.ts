@@ -5,7 +5,7 @@ import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import type { ExportJobState } from "./export-job-state";
-import type { NotFound } from "./outcomes";
+import type { NotFound, RateRefusal } from "./outcomes";
 import { isJobId } from "./job-id";
 import type { Refusal } from "./transition";
 
@@ -22,6 +22,6 @@ export const validJobId = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-export function refusalError(refusal: Refusal | NotFound): ApiError {
+export function refusalError(refusal: Refusal | NotFound | RateRefusal): ApiError {
   return new ApiError(refusal.status, refusal.code, refusal.message);
 }

@@ -154,8 +154,11 @@ export class JobStore {
     });
   }
 
-  /** Saves `job`, appends `drafts` (stamped with the next seqs) and the effect rows they ask for, in one transaction. */
-  commit(job: JobState, drafts: EventDraft[], now: number, plan: PlanEffects): StoredEvent[] {
+  /**
+   * Saves `job`, appends `drafts` (stamped with the next seqs) and the effect rows they ask for, in one transaction;
+   * `alsoWrite` adds other modules' writes of the same update (e.g. the channel's report id) to it.
+   */
+  commit(job: JobState, drafts: EventDraft[], now: number, plan: PlanEffects, alsoWrite?: (seq: number) => void): StoredEvent[] {
     const current = this.load();
     if (!current) throw new Error("commit on an object that holds no job");
     return this.storage.transactionSync(() => {
@@ -163,6 +166,7 @@ export class JobStore {
       const seq = current.seq + events.length;
       this.exec("UPDATE job SET state = ?, seq = ? WHERE id = 1", JSON.stringify(job), seq);
       this.writeEffects(plan({ job, seq, events }));
+      alsoWrite?.(seq);
       // Replaced only once the transaction's statements all ran.
       this.stored = { ...current, job, seq };
       this.remember(events);

@@ -26,9 +26,12 @@ export interface JobBrief {
   seq: number;
 }
 
+/** A worker sending log lines faster than its job's rate allows. */
+export type RateRefusal = { status: 429; code: string; message: string };
+
 export type CallbackOutcome =
   | { ok: true; job: JobBrief }
-  | { ok: false; refusal: Refusal | NotFound; job: JobBrief | null };
+  | { ok: false; refusal: Refusal | NotFound | RateRefusal; job: JobBrief | null };
 
 /** A callback the Worker refused before it reached the object (bad token or body). */
 export interface RefusedCallback {

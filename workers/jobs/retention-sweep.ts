@@ -3,12 +3,13 @@
  * from R2, or the whole job (files, D1 row, then the object's own storage, last, so a failure
  * half way leaves the alarm to try again). Each step is idempotent: running it twice is fine.
  */
+import { previewKey } from "../channel/preview";
 import { deleteJobRow } from "../db/jobs";
 import { log } from "../log";
 import { retentionDue, type RetentionDefaults } from "./retention";
 import type { JobState } from "./job";
 
-/** Deletes every file under the job's prefix: its output and those of earlier attempts. */
+/** Deletes every file under the job's prefix (its output and those of earlier attempts) and its preview frame. */
 export async function deleteOutputFiles(bucket: R2Bucket, jobId: string): Promise<number> {
   let deleted = 0;
   let cursor: string | undefined;
@@ -19,6 +20,7 @@ export async function deleteOutputFiles(bucket: R2Bucket, jobId: string): Promis
     deleted += keys.length;
     cursor = listed.truncated ? listed.cursor : undefined;
   } while (cursor);
+  await bucket.delete(previewKey(jobId));
   return deleted;
 }
 

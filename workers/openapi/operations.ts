@@ -23,7 +23,13 @@ import {
   ErrorReport,
   EventLogQuery,
   EventLogResponse,
+  ChannelServerMessage,
   FeedMessage,
+  JobSocketMessage,
+  LogPage,
+  LogQuery,
+  LogReport,
+  PreviewQuery,
   JobResponse,
   LeaseRequest,
   LeaseResponse,
@@ -84,6 +90,10 @@ const SocketQuery = z.object({
   token: z.string().max(4096).optional().describe("A viewer token (browsers cannot set headers on a WebSocket)."),
   since: z.optional(queryInteger(0, Number.MAX_SAFE_INTEGER)).describe("Resume after this event seq instead of a snapshot (decimal digits)."),
 });
+const JobSocketQuery = SocketQuery.extend({
+  logs: z.enum(["0", "1"]).optional().describe("`1`: also send the job's log lines (`job:log`)."),
+  logs_since: z.coerce.number().int().min(0).optional().describe("With `logs=1`: the lines after this `log_seq` instead of the tail."),
+});
 
 export const OPERATIONS: Operation[] = [
   { method: "get", path: "/health", tag: "Service", summary: "Liveness", security: [], responses: { 200: { description: "`{\"ok\": true}`" } } },
@@ -138,9 +148,17 @@ export const OPERATIONS: Operation[] = [
     security: [], responses: { 200: { description: "The output's bytes", mediaType: "application/octet-stream" }, 206: { description: "A range of them" }, 302: { description: "To a fresh signed link" } },
   },
   {
-    method: "get", path: `${jobId}/ws`, tag: "Live", summary: "Follow a job over a WebSocket", security: reader, query: SocketQuery,
-    description: "A snapshot (`job:snapshot`) first, then every event (`job:*`), each carrying the whole job and its `seq`. Send `{\"type\":\"job:sync\",\"since\":N}` to resume; `ping` is answered `pong`.",
-    responses: { 101: { description: "Switching protocols; the messages are ServerMessage", schema: ["ServerMessage", ServerMessage] } },
+    method: "get", path: `${jobId}/ws`, tag: "Live", summary: "Follow a job over a WebSocket", security: reader, query: JobSocketQuery,
+    description: "A snapshot (`job:snapshot`) first, then every event (`job:*`), each carrying the whole job and its `seq`; beside them `job:preview` and, with `logs=1`, `job:log` (no seq). Send `{\"type\":\"job:sync\",\"since\":N}` to resume; `ping` is answered `pong`.",
+    responses: { 101: { description: "Switching protocols; the messages are JobSocketMessage (ServerMessage, job:log, job:preview)", schema: ["JobSocketMessage", JobSocketMessage] } },
+  },
+  {
+    method: "get", path: `${jobId}/logs`, tag: "Jobs", summary: "The job's log lines, oldest first (the last 2,000)", security: reader, query: LogQuery,
+    responses: { 200: { description: "A page; ask again with `since=next_since` until it is null", schema: ["LogPage", LogPage] } },
+  },
+  {
+    method: "get", path: `${jobId}/preview`, tag: "Jobs", summary: "The job's newest preview frame, by the signed link of `job:preview`",
+    security: [], responses: { 200: { description: "The image", mediaType: "image/*" }, 403: { description: "An expired or tampered link" } },
   },
   {
     method: "get", path: "/api/feed/ws", tag: "Live", summary: "Follow all of the owner's jobs over a WebSocket", security: ["viewerToken"], query: SocketQuery,
@@ -178,6 +196,22 @@ export const OPERATIONS: Operation[] = [
   {
     method: "put", path: `${callbacks}/output`, tag: "Callbacks", summary: "Upload the output (one PUT with Content-Length)", security: ["callbackToken"],
     query: OutputQuery, body: { binary: "The output's bytes; Content-Type is kept for the download" }, responses: answered("Stored"),
+  },
+  {
+    method: "post", path: `${callbacks}/log`, tag: "Callbacks", summary: "Send log lines (1-100, each cut at 2 KiB)", security: ["callbackToken"],
+    body: { schema: LogReport }, responses: answered("Stored; 429 `log_rate_limited` past the job's rate"),
+  },
+  {
+    method: "put", path: `${callbacks}/preview`, tag: "Callbacks", summary: "Upload a preview frame (PNG, JPEG, WebP or GIF, at most 512 KiB)", security: ["callbackToken"],
+    query: PreviewQuery, body: { binary: "The image, with Content-Length" }, responses: answered("Shown to browsers as `job:preview`"),
+  },
+  {
+    method: "get", path: `${callbacks}/ws`, tag: "Callbacks", summary: "The worker channel: one acknowledged WebSocket per attempt", security: ["callbackToken"],
+    description: "Send ChannelReport frames (each with an `id`); each is answered `ack` or `refused` once committed. `canceled` is pushed the moment the job is canceled; close codes 4001 superseded, 4002 finished, 4003 canceled, 4004 replaced.",
+    responses: {
+      101: { description: "Switching protocols; the worker sends ChannelReport, the object ChannelServerMessage", schema: ["ChannelServerMessage", ChannelServerMessage] },
+      409: { description: "The attempt can no longer report (`stale_attempt`, `job_canceled`, `job_finished`)" },
+    },
   },
   {
     method: "post", path: `${callbacks}/complete`, tag: "Callbacks", summary: "Complete the job", security: ["callbackToken"],

@@ -1,5 +1,7 @@
 /**
- * GPU-worker callbacks: progress, heartbeat, output upload, complete, error.
+ * GPU-worker callbacks: progress, heartbeat, output upload, complete, error,
+ * log lines, preview frames, and the channel (GET .../callbacks/ws, a
+ * WebSocket carrying the same reports; see workers/channel/).
  * Each carries `Authorization: Bearer <callback token>` for one job and one
  * attempt. Every answer says whether the job was canceled, and every refusal
  * is written to the job's event log with its reason (never the token).
@@ -20,14 +22,21 @@ import {
   CompleteReport,
   ErrorReport,
   OutputQuery,
+  LogReport,
+  PreviewQuery,
   ProgressReport,
   ReleaseReport,
   type CallbackAnswer,
   type CallbackName,
 } from "../protocol";
 import { checkUpload, storeOutput } from "../outputs/upload";
+import { storePreview } from "../channel/preview";
+import { WORKER_ATTEMPT_HEADER } from "../jobs/export-job-state";
+import type { CallbackOutcome } from "../jobs/outcomes";
 
 const MAX_CALLBACK_BODY = 16 * 1024;
+/** 100 lines of 2 KiB, and their JSON. */
+const MAX_LOG_BODY = 256 * 1024;
 
 /** The answer to a worker: the job's status, and whether it should stop. */
 function answer(jobId: string, job: JobBrief | null, error?: { code: string; message: string }): CallbackAnswer {
@@ -96,10 +105,12 @@ const requireCallbackToken = createMiddleware<AppEnv>(async (c, next) => {
 
 /** Runs a worker command on the job (one call) and answers with its new state. */
 async function run(c: Context<AppEnv>, command: WorkerCommand): Promise<CallbackAnswer> {
-  const id = c.req.param("id")!;
-  const outcome = await jobObject(c.env, id).callback(callbackName(c), command);
+  return answered(c, await jobObject(c.env, c.req.param("id")!).callback(callbackName(c), command));
+}
+
+function answered(c: Context<AppEnv>, outcome: CallbackOutcome): CallbackAnswer {
   if (!outcome.ok) throw new RecordedRefusal(refusalError(outcome.refusal), outcome.job);
-  return answer(id, outcome.job);
+  return answer(c.req.param("id")!, outcome.job);
 }
 
 const KNOWN = new Set<string>(CALLBACK_NAMES);
@@ -134,6 +145,31 @@ export const callbackRoutes = new Hono<AppEnv>()
   .post("/:id/callbacks/release", jsonBody(MAX_CALLBACK_BODY, { optional: true }), validate("json", ReleaseReport), async (c) => {
     const report = c.req.valid("json");
     return c.json(await run(c, { type: "release", attempt: c.var.attempt, report }));
+  })
+
+  .post("/:id/callbacks/log", jsonBody(MAX_LOG_BODY), validate("json", LogReport), async (c) => {
+    const { lines } = c.req.valid("json");
+    return c.json(answered(c, await jobObject(c.env, c.req.param("id")).log(c.var.attempt, lines)));
+  })
+
+  .put("/:id/callbacks/preview", validate("query", PreviewQuery), async (c) => {
+    const id = c.req.param("id");
+    // Only the current attempt of a running job may show a preview; this also counts as word from it.
+    await run(c, { type: "heartbeat", attempt: c.var.attempt });
+    const preview = await storePreview(c.env.OUTPUTS, id, c.req.raw, c.req.valid("query").frame ?? null, Date.now());
+    return c.json(answered(c, await jobObject(c.env, id).setPreview(c.var.attempt, preview)));
+  })
+
+  /** The channel: upgraded here, held by the job's object as this attempt's worker socket. */
+  .get("/:id/callbacks/ws", async (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      throw new ApiError(426, "upgrade_required", "connect with a WebSocket client (Upgrade: websocket)");
+    }
+    const headers = new Headers({ upgrade: "websocket", [WORKER_ATTEMPT_HEADER]: String(c.var.attempt) });
+    const res = await jobObject(c.env, c.req.param("id")).fetch(new Request(c.req.url, { headers }));
+    if (res.status === 101) return res;
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    throw new ApiError(res.status as 404 | 409, body.error.code, body.error.message);
   })
 
   .put("/:id/callbacks/output", validate("query", OutputQuery), async (c) => {

@@ -15,6 +15,9 @@ import { queryInteger } from "../protocol";
 const SocketQuery = z.object({
   since: z.optional(queryInteger(0, Number.MAX_SAFE_INTEGER)),
   token: z.string().max(4096).optional(),
+  /** `logs=1`: also send the job's log lines (job:log), after `logs_since` (a log_seq) or its tail. */
+  logs: z.enum(["0", "1"]).optional(),
+  logs_since: z.coerce.number().int().min(0).optional(),
 });
 
 export const socketRoutes = new Hono<AppEnv>().get(

@@ -14,7 +14,7 @@ import { toJobViewWithInput, type JobState } from "../jobs/job";
 import { createJob } from "../jobs/create-job";
 import { jobNotFound, jobObject, refusalError, validJobId } from "../jobs/job-object";
 import { callbackCredentials, downloadLinkFor, jobLinks } from "../jobs/links";
-import { CancelJobBody, CreateJobBody, EventLogQuery, ListJobsQuery, type CreateJobResponse } from "../protocol";
+import { CancelJobBody, CreateJobBody, EventLogQuery, ListJobsQuery, LogQuery, type CreateJobResponse } from "../protocol";
 import type { Config } from "../config";
 import { limitJobCreation } from "../rate-limit/limit-job-creation";
 
@@ -70,6 +70,16 @@ export const jobRoutes = new Hono<AppEnv>()
     if (!job || !mayRead(c.var.principal, job.owner, job.id, job.batchId ?? null)) throw jobNotFound();
     const { since, limit } = c.req.valid("query");
     const page = await stub.eventLogPage(since, limit);
+    if (!page) throw jobNotFound();
+    return c.json(page);
+  })
+
+  .get("/:id/logs", requireReader(), validJobId, validate("query", LogQuery), async (c) => {
+    const stub = jobObject(c.env, c.req.param("id"));
+    const job = await stub.read();
+    if (!job || !mayRead(c.var.principal, job.owner, job.id)) throw jobNotFound();
+    const { since, limit } = c.req.valid("query");
+    const page = await stub.logPage(since, limit);
     if (!page) throw jobNotFound();
     return c.json(page);
   })

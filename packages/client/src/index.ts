@@ -11,6 +11,7 @@ export { applyServerMessage, INITIAL_JOB_STATE, resumeSeq, type JobViewState } f
 export { applyBatchMessage, INITIAL_BATCH_STATE, resumeBatchSeq, type BatchViewState } from "./batch-state";
 export { applyFeedMessage, applyPage, emptyJobList, type JobListState } from "./job-list-state";
 export type { ConnectionState } from "./live-socket";
+export { appendLogTail, LOG_TAIL_LIMIT, logResumeSeq } from "./log-tail";
 export { subscribeToFeed, type FeedSubscriptionOptions } from "./subscribe-feed";
 export { subscribeToJob, type JobSubscriptionOptions, type TokenSource } from "./subscribe-job";
 export { subscribeToBatch, type BatchSubscriptionOptions } from "./subscribe-batch";
@@ -25,5 +26,7 @@ export {
   type JobStatus,
   type JobSummary,
   type ListJobsResponse,
+  type LogLine,
+  type Preview,
   type ServerMessage,
 } from "@export-tracker/protocol";

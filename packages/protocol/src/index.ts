@@ -17,4 +17,6 @@ export * from "./batch-api";
 export * from "./webhooks";
 export * from "./errors";
 export * from "./http-retry";
+export * from "./streams";
+export * from "./channel";
 export * from "./query";

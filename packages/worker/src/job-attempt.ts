@@ -1,9 +1,12 @@
 /**
  * One attempt of one job, reported through its callback URL and token:
- * progress, heartbeat, upload, complete, fail, release. Any answer that says
- * the job was canceled throws JobCanceled. With a lease's heartbeat timeout
- * the callbacks retry transient failures for that long, so a tracker that
- * restarts meanwhile finds the same attempt carrying on.
+ * progress, heartbeat, log lines, a preview, upload, complete, fail, release.
+ * Once `connect()` opened the channel (report-channel.ts), reports go over
+ * it; otherwise, or when its upgrade fails, as HTTP callbacks. Any answer that
+ * says the job was canceled throws JobCanceled, and `signal` is aborted the
+ * moment the job is canceled (pushed over the channel). With a lease's
+ * heartbeat timeout the HTTP callbacks retry transient failures for that long,
+ * so a tracker that restarts meanwhile finds the same attempt carrying on.
  */
 import {
   CallbackAnswer,
@@ -19,6 +22,7 @@ import {
   type RetryPolicy,
 } from "@export-tracker/protocol";
 import { JobCanceled, ProtocolError, transportError } from "./errors";
+import { ReportChannel, type Report } from "./report-channel";
 
 /**
  * What an attempt needs: the job (at least its id) and its callback credentials; a lease's
@@ -46,6 +50,8 @@ export function refusal(what: string, status: number, body: unknown): ProtocolEr
 export class JobAttempt {
   /** Set once complete(), fail() or release() was accepted. */
   finished = false;
+  private channel: ReportChannel | null = null;
+  private readonly canceled = new AbortController();
   /** The retry policy of its callbacks: patient for the job's heartbeat timeout. */
   private readonly retry: RetryPolicy;
 
@@ -59,6 +65,52 @@ export class JobAttempt {
 
   get jobId(): string {
     return this.lease.job.id;
+  }
+
+  /** Aborted the moment the job is known to be canceled (its reason a JobCanceled): stop the work. */
+  get signal(): AbortSignal {
+    return this.canceled.signal;
+  }
+
+  /** Whether reports go over the channel. */
+  get onChannel(): boolean {
+    return this.channel !== null;
+  }
+
+  /**
+   * Opens the channel (GET {callback.url}/ws); false, and HTTP callbacks from then on, when the
+   * upgrade fails. Needs a WebSocket that takes headers (Node's does).
+   */
+  async connect(options: { onEvent?: (event: string, fields: Record<string, unknown>) => void } = {}): Promise<boolean> {
+    const { url, token } = this.lease.callback;
+    const channel = new ReportChannel({ url, token, onEvent: options.onEvent });
+    if (!(await channel.open())) return false;
+    channel.signal.addEventListener("abort", () => this.canceled.abort(channel.signal.reason), { once: true });
+    this.channel = channel;
+    return true;
+  }
+
+  /** Closes the channel, if open. */
+  close(): void {
+    this.channel?.close();
+  }
+
+  /** Over the channel: the ack, as a callback answer. */
+  private async viaChannel(report: Report): Promise<CallbackAnswer> {
+    const ack = await this.channel!.send(report);
+    return { ok: true, job_id: this.jobId, status: null, attempt: this.lease.callback.attempt, canceled: false, seq: ack.seq };
+  }
+
+  /** The channel when open, else HTTP; a JobCanceled aborts `signal` either way. */
+  private report(report: Report, http: () => Promise<CallbackAnswer>): Promise<CallbackAnswer> {
+    return this.guard(this.channel ? this.viaChannel(report) : http());
+  }
+
+  private guard(answer: Promise<CallbackAnswer>): Promise<CallbackAnswer> {
+    return answer.catch((err: unknown) => {
+      if (err instanceof JobCanceled) this.canceled.abort(err);
+      throw err;
+    });
   }
 
   private async call(name: string, init: () => RequestInit, query = ""): Promise<CallbackAnswer> {
@@ -83,12 +135,25 @@ export class JobAttempt {
 
   /** Either `{ percent }` or `{ done, total }`, with an optional stage and message. */
   progress(report: ProgressReport): Promise<CallbackAnswer> {
-    return this.postJson("progress", report);
+    return this.report({ type: "progress", ...report }, () => this.postJson("progress", report));
+  }
+
+  /** Log lines for the job's page (1-100 a call, each cut at 2 KiB). */
+  log(lines: string[]): Promise<CallbackAnswer> {
+    return this.report({ type: "log", lines }, () => this.postJson("log", { lines }));
+  }
+
+  /** Shows `bytes` (PNG, JPEG, WebP or GIF, at most 512 KiB) as the job's newest preview frame (always HTTP). */
+  preview(body: Uint8Array | ArrayBuffer, contentType: string, frame?: string): Promise<CallbackAnswer> {
+    const bytes = new Uint8Array(body);
+    const query = frame === undefined ? "" : `?frame=${encodeURIComponent(frame)}`;
+    const headers = { "content-type": contentType, "content-length": String(bytes.byteLength) };
+    return this.guard(this.call("preview", () => ({ method: "PUT", headers, body: bytes }), query));
   }
 
   /** Says "still alive" during quiet work; every other callback counts as one too. */
   heartbeat(): Promise<CallbackAnswer> {
-    return this.call("heartbeat", () => ({ method: "POST" }));
+    return this.report({ type: "heartbeat" }, () => this.call("heartbeat", () => ({ method: "POST" })));
   }
 
   /** Uploads the output in one PUT with its Content-Length (bytes or text). */
@@ -100,14 +165,14 @@ export class JobAttempt {
   }
 
   async complete(report: CompleteReport = {}): Promise<CallbackAnswer> {
-    const answer = await this.postJson("complete", report);
+    const answer = await this.report({ type: "complete", ...report }, () => this.postJson("complete", report));
     this.finished = true;
     return answer;
   }
 
   /** Reports a failure; `retryable` puts the job back in the queue as a new attempt while attempts remain. */
   async fail(report: ErrorReportRequest): Promise<CallbackAnswer> {
-    const answer = await this.postJson("error", report);
+    const answer = await this.report({ type: "error", ...report }, () => this.postJson("error", report));
     this.finished = true;
     return answer;
   }

@@ -35,6 +35,8 @@ export interface WorkOptions extends Omit<LeaseRequest, "worker"> {
   signal?: AbortSignal;
   /** Called with each job's end and each lease error, for logs. */
   onEvent?: (event: WorkEvent) => void;
+  /** false: HTTP callbacks only; by default each attempt reports over its channel when it opens. */
+  channel?: boolean;
 }
 
 export type WorkEvent =
@@ -84,7 +86,7 @@ export class WorkerClient {
    * otherwise); JobCanceled just moves on. A refused worker key (401/403) ends the loop with its error.
    */
   async work(options: WorkOptions, handler: JobHandler): Promise<void> {
-    const { signal, onEvent, ...request } = options;
+    const { signal, onEvent, channel, ...request } = options;
     while (!signal?.aborted) {
       let lease: LeaseResponse | null;
       try {
@@ -96,13 +98,15 @@ export class WorkerClient {
         await sleep(LEASE_ERROR_PAUSE_MS, signal);
         continue;
       }
-      if (lease) onEvent?.(await this.runOne(lease, handler));
+      if (lease) onEvent?.(await this.runOne(lease, handler, channel !== false));
     }
   }
 
-  private async runOne(lease: LeaseResponse, handler: JobHandler): Promise<WorkEvent> {
+  private async runOne(lease: LeaseResponse, handler: JobHandler, channel: boolean): Promise<WorkEvent> {
     const attempt = this.attempt(lease);
     const jobId = lease.job.id;
+    // The channel when it opens; HTTP callbacks otherwise.
+    if (channel && !lease.canceled) await attempt.connect();
     const stopBeats = attempt.keepAlive(Math.max(1000, (lease.lease.heartbeat_timeout_seconds * 1000) / 3));
     try {
       if (lease.canceled) throw new JobCanceled(`job ${jobId} was canceled`);
@@ -117,6 +121,7 @@ export class WorkerClient {
       return { type: "failed", jobId, error, retryable };
     } finally {
       stopBeats();
+      attempt.close();
     }
   }
 }

@@ -11,6 +11,7 @@ import { getJob } from "./api";
 import { viewerToken } from "./auth";
 import { elapsedSeconds, formatBytes, formatDateTime, formatDuration, formatPercent, remainingSeconds } from "./format";
 import { JobActions } from "./job-actions";
+import { LivePreview, LogPanel } from "./job-live-output";
 import { currentNotice } from "./job-notice";
 import { AttemptsTable, InputPanel, Timeline } from "./job-history";
 import { ConnectionPill, CopyButton, ProgressBar, StatusBadge, useNow } from "./parts";
@@ -67,8 +68,11 @@ export function JobPage({ id }: { id: string }) {
   );
 }
 
+/** Stable, so the subscription is not restarted on every render. */
+const LIVE_OPTIONS = { logs: true };
+
 function LiveJob({ initial }: { initial: JobWithInput }) {
-  const live = useExportJob(initial.id, viewerToken);
+  const live = useExportJob(initial.id, viewerToken, LIVE_OPTIONS);
   const job: Job = live.job ?? initial;
   const { events, problem } = useJobEvents(initial.id, live.seq);
   useEffect(() => {
@@ -89,7 +93,12 @@ function LiveJob({ initial }: { initial: JobWithInput }) {
           </div>
           <ConnectionPill state={live.connection} />
         </header>
-        <JobProgress job={job} />
+        <div className="progress-with-preview">
+          <div className="progress-main">
+            <JobProgress job={job} />
+          </div>
+          {!job.download && <LivePreview preview={live.preview} />}
+        </div>
         <JobFacts job={job} startedAt={firstStartedAt(events, job)} />
         {job.download && job.output?.content_type.startsWith("image/") && (
           <img className="preview" src={job.download.url} alt={`Output: ${job.output.filename}`} />
@@ -97,11 +106,14 @@ function LiveJob({ initial }: { initial: JobWithInput }) {
         <JobActions job={job} />
       </section>
       <div className="job-columns">
-        <section className="card" aria-labelledby="timeline-title">
-          <h2 id="timeline-title">Timeline</h2>
-          {problem && <p className="error-inline">{problem}</p>}
-          <Timeline events={events} />
-        </section>
+        <div className="main-column">
+          <LogPanel lines={live.logs} />
+          <section className="card" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">Timeline</h2>
+            {problem && <p className="error-inline">{problem}</p>}
+            <Timeline events={events} />
+          </section>
+        </div>
         <div className="side">
           <section className="card" aria-labelledby="attempts-title">
             <h2 id="attempts-title">Attempts</h2>
