@@ -53,6 +53,7 @@ describe("the SDKs as installed, against one wrangler dev", () => {
     const sizes = await measureClient(app);
     expect(sizes.vanilla).toBeLessThanOrEqual(BUDGET.vanillaBytes);
     expect(sizes.reactExtra).toBeLessThanOrEqual(BUDGET.reactExtraBytes);
+    expect(sizes.batchExtra).toBeLessThanOrEqual(BUDGET.batchExtraBytes);
   });
 
   it("bundles for production with Vite, with none of the server's request schemas inside", async () => {

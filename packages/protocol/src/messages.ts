@@ -5,7 +5,6 @@
 import * as z from "zod/mini";
 import { CALLBACK_NAMES } from "./callback-names";
 import { Job, JobSummary } from "./job";
-import { queryInteger } from "./query";
 
 /** Every job event carries the job as the update that raised it left it (without input). */
 const eventBase = { job_id: z.string(), seq: z.int(), at: z.string(), job: Job };
@@ -34,18 +33,6 @@ export const JobEvent = z.discriminatedUnion("type", [
 ]);
 export type JobEvent = z.infer<typeof JobEvent>;
 export type JobEventType = JobEvent["type"];
-
-/** GET /api/jobs/:id/events?since=&limit=: the stored event log, oldest first (the object keeps the last 1,000). */
-export const EventLogQuery = z.object({
-  since: z._default(queryInteger(0, Number.MAX_SAFE_INTEGER), 0),
-  limit: z._default(queryInteger(1, 500), 200),
-});
-export const EventLogResponse = z.object({
-  events: z.array(JobEvent),
-  /** Ask again with this `since` for the next page; null when this page reached the newest event. */
-  next_since: z.nullable(z.int()),
-});
-export type EventLogResponse = z.infer<typeof EventLogResponse>;
 
 /** Sent first on connect (or on resume when the missed events left the log). */
 export const SnapshotMessage = z.object({

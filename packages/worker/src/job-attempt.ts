@@ -83,7 +83,7 @@ export class JobAttempt {
    */
   async connect(options: { onEvent?: (event: string, fields: Record<string, unknown>) => void } = {}): Promise<boolean> {
     const { url, token } = this.lease.callback;
-    const channel = new ReportChannel({ url, token, onEvent: options.onEvent });
+    const channel = new ReportChannel({ url, token, patienceMs: this.retry.patienceMs, onEvent: options.onEvent });
     if (!(await channel.open())) return false;
     channel.signal.addEventListener("abort", () => this.canceled.abort(channel.signal.reason), { once: true });
     this.channel = channel;

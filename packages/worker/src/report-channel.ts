@@ -40,6 +40,11 @@ export interface ReportChannelOptions {
   token: string;
   /** How long open() waits for the upgrade. */
   connectTimeoutMs?: number;
+  /**
+   * After a drop, how long to keep reconnecting past MAX_RECONNECTS tries (the attempt's heartbeat
+   * timeout), so a tracker that restarts meanwhile finds the same attempt carrying on.
+   */
+  patienceMs?: number;
   /** Called on reconnects and drops, for logs. */
   onEvent?: (event: string, fields: Record<string, unknown>) => void;
 }
@@ -57,6 +62,8 @@ export class ReportChannel {
   private ended: Error | null = null;
   private closedByUs = false;
   private reconnects = 0;
+  /** When the channel dropped, while it is reconnecting. */
+  private droppedAt: number | null = null;
   private readonly controller = new AbortController();
 
   constructor(private readonly options: ReportChannelOptions) {}
@@ -89,6 +96,7 @@ export class ReportChannel {
         clearTimeout(timer);
         this.ws = ws;
         this.reconnects = 0;
+        this.droppedAt = null;
         // Whatever was sent before a drop goes again, same ids, in order.
         for (const waiting of this.unacked.values()) ws.send(waiting.frame);
         resolve(true);
@@ -167,12 +175,17 @@ export class ReportChannel {
     this.reconnectLater(code);
   }
 
-  /** Dropped: reconnect with backoff (what was unacked is resent on open); give up after MAX_RECONNECTS. */
+  /**
+   * Dropped: reconnect with backoff (what was unacked is resent on open); give up after
+   * MAX_RECONNECTS tries once `patienceMs` has passed since the drop.
+   */
   private reconnectLater(code: number): void {
-    if (this.reconnects >= MAX_RECONNECTS) {
-      return this.end(new ReportRefused("channel_lost", `the channel dropped (${code}) and ${MAX_RECONNECTS} reconnects failed`));
+    this.droppedAt ??= Date.now();
+    const patient = Date.now() - this.droppedAt < (this.options.patienceMs ?? 0);
+    if (this.reconnects >= MAX_RECONNECTS && !patient) {
+      return this.end(new ReportRefused("channel_lost", `the channel dropped (${code}) and ${this.reconnects} reconnects failed`));
     }
-    const delay = Math.min(5000, 250 * 2 ** this.reconnects++);
+    const delay = Math.min(5000, 250 * 2 ** Math.min(this.reconnects++, 5));
     this.options.onEvent?.("channel.dropped", { code, retry_in_ms: delay, unacked: this.unacked.size });
     setTimeout(async () => {
       if (this.closedByUs || this.ended) return;

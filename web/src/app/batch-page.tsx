@@ -5,7 +5,8 @@
  * row per member linking to its job page.
  */
 import { useEffect, useState } from "react";
-import type { BatchMember, BatchView, JobStatus } from "@export-tracker/client";
+import type { JobStatus } from "@export-tracker/client";
+import type { BatchMember, BatchView } from "@export-tracker/client/batch";
 import { useExportBatch } from "@export-tracker/client/react";
 import type { BatchResponse } from "@export-tracker/protocol";
 import { cancelBatch, getBatch, retryBatch } from "./api";
