@@ -64,14 +64,22 @@ describe("handover to the webhook queue", () => {
     });
     await callback(created, "progress", { percent: 10 });
     await callback(created, "complete");
-    await vi.waitFor(async () => expect((await effectRow(created.job.id, "webhooks"))?.failures).toBeGreaterThan(0));
+    // The runs happen after the answers; give them time on a busy machine.
+    await vi.waitFor(async () => expect((await effectRow(created.job.id, "webhooks"))?.failures).toBeGreaterThan(0), {
+      timeout: 10_000,
+      interval: 100,
+    });
     expect(queue.sent).toEqual([]);
 
     queue.down = false;
-    await vi.waitFor(async () => {
-      await runDurableObjectAlarm(stub);
-      expect(queue.sent.map((m) => m.event.type)).toContain("job.completed");
-    });
+    // The retry is due after its backoff (1 s), so the alarm may have to run more than once.
+    await vi.waitFor(
+      async () => {
+        await runDurableObjectAlarm(stub);
+        expect(queue.sent.map((m) => m.event.type)).toContain("job.completed");
+      },
+      { timeout: 10_000, interval: 250 },
+    );
     expect(queue.sent.map((m) => m.event.type)).toEqual(["job.started", "job.completed"]);
     expect(queue.sent[0]!.event.job.input).toEqual({ frames: 10 });
   });
