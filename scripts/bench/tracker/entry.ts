@@ -124,6 +124,7 @@ export const ExportJobState = countingClass(project.ExportJobState, "ExportJobSt
 export const RateLimiter = countingClass(project.RateLimiter, "RateLimiter");
 export const DispatchCoordinator = countingClass(project.DispatchCoordinator, "DispatchCoordinator");
 export const OwnerFeed = countingClass(project.OwnerFeed, "OwnerFeed");
+export const BatchState = countingClass(project.BatchState, "BatchState");
 
 /** "POST /api/jobs/:id/callbacks/progress": the path with ids replaced, for the spans. */
 const routeOf = (request: Request) =>
@@ -137,5 +138,8 @@ export default {
   },
   queue(batch, env) {
     return worker.queue(batch, counted(env));
+  },
+  scheduled(controller, env) {
+    return worker.scheduled(controller, counted(env));
   },
 } satisfies ExportedHandler<Env>;
