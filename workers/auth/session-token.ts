@@ -4,7 +4,7 @@
  * so the browser never keeps the key. Checking the signature needs no
  * storage; whether the key is still unrevoked is asked of D1 on each use.
  */
-import { hmacSign, hmacVerify } from "./hmac";
+import { signClaims, verifyClaims } from "./signed-claims";
 
 export interface SessionClaims {
   owner: string;
@@ -17,41 +17,20 @@ export interface SessionClaims {
 /** The longest a session may last. */
 export const MAX_SESSION_MS = 12 * 3600 * 1000;
 
-const PREFIX = "s1";
-const message = (payload: string) => `session:v1:${payload}`;
-
-const toBase64Url = (text: string) =>
-  btoa(String.fromCharCode(...new TextEncoder().encode(text)))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-
-const fromBase64Url = (b64: string) =>
-  new TextDecoder().decode(Uint8Array.from(atob(b64.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)));
+const FORMAT = { prefix: "s1", purpose: "session", maxPayload: 1024 };
 
 /** A session token for `claims`; an expiry past MAX_SESSION_MS from `now` is refused. */
 export async function signSession(secret: string, claims: SessionClaims, now: number): Promise<string> {
   if (claims.expiresAt - now > MAX_SESSION_MS) throw new Error("a session lasts 12 h at the most");
-  const payload = toBase64Url(JSON.stringify({ o: claims.owner, k: claims.keyId, e: Math.floor(claims.expiresAt / 1000) }));
-  return `${PREFIX}.${payload}.${await hmacSign(secret, message(payload))}`;
+  return signClaims(FORMAT, secret, { o: claims.owner, k: claims.keyId, e: Math.floor(claims.expiresAt / 1000) });
 }
 
 export type SessionCheck = { ok: true; claims: SessionClaims } | { ok: false; reason: "invalid" | "expired" };
 
 /** Whether `token` is a genuine, unexpired session, and whose. */
 export async function verifySession(secret: string, token: string, now: number): Promise<SessionCheck> {
-  const parts = token.split(".");
-  if (parts.length !== 3 || parts[0] !== PREFIX || !/^[A-Za-z0-9_-]{1,1024}$/.test(parts[1]!)) {
-    return { ok: false, reason: "invalid" };
-  }
-  const [, payload, sig] = parts as [string, string, string];
-  if (!(await hmacVerify(secret, message(payload), sig))) return { ok: false, reason: "invalid" };
-  let claims: { o?: unknown; k?: unknown; e?: unknown };
-  try {
-    claims = JSON.parse(fromBase64Url(payload));
-  } catch {
-    return { ok: false, reason: "invalid" };
-  }
+  const claims = await verifyClaims(FORMAT, secret, token);
+  if (!claims) return { ok: false, reason: "invalid" };
   if (typeof claims.o !== "string" || typeof claims.k !== "string" || typeof claims.e !== "number") {
     return { ok: false, reason: "invalid" };
   }

@@ -5,7 +5,7 @@
  * `vt1.<base64url JSON {o: owner, j: job id or null, b?: batch id, e: expiry in unix s}>.<HMAC>`,
  * so checking one needs no storage.
  */
-import { hmacSign, hmacVerify } from "./hmac";
+import { signClaims, verifyClaims } from "./signed-claims";
 
 export interface ViewerScope {
   owner: string;
@@ -17,47 +17,24 @@ export interface ViewerScope {
   expiresAt: number;
 }
 
-const PREFIX = "vt1";
-const message = (payload: string) => `viewer:v1:${payload}`;
-
-const toBase64Url = (text: string) =>
-  btoa(String.fromCharCode(...new TextEncoder().encode(text)))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-
-const fromBase64Url = (b64: string) =>
-  new TextDecoder().decode(Uint8Array.from(atob(b64.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)));
+const FORMAT = { prefix: "vt1", purpose: "viewer", maxPayload: 2048 };
 
 /** A viewer token for `scope`. */
 export async function signViewerToken(secret: string, scope: ViewerScope): Promise<string> {
-  const payload = toBase64Url(
-    JSON.stringify({
-      o: scope.owner,
-      j: scope.jobId,
-      ...(scope.batchId != null && { b: scope.batchId }),
-      e: Math.floor(scope.expiresAt / 1000),
-    }),
-  );
-  return `${PREFIX}.${payload}.${await hmacSign(secret, message(payload))}`;
+  return signClaims(FORMAT, secret, {
+    o: scope.owner,
+    j: scope.jobId,
+    ...(scope.batchId != null && { b: scope.batchId }),
+    e: Math.floor(scope.expiresAt / 1000),
+  });
 }
 
 export type ViewerCheck = { ok: true; scope: ViewerScope } | { ok: false; reason: "invalid" | "expired" };
 
 /** Whether `token` is a genuine, unexpired viewer token, and what it may see. */
 export async function verifyViewerToken(secret: string, token: string, now: number): Promise<ViewerCheck> {
-  const parts = token.split(".");
-  if (parts.length !== 3 || parts[0] !== PREFIX || !/^[A-Za-z0-9_-]{1,2048}$/.test(parts[1]!)) {
-    return { ok: false, reason: "invalid" };
-  }
-  const [, payload, sig] = parts as [string, string, string];
-  if (!(await hmacVerify(secret, message(payload), sig))) return { ok: false, reason: "invalid" };
-  let claims: { o?: unknown; j?: unknown; b?: unknown; e?: unknown };
-  try {
-    claims = JSON.parse(fromBase64Url(payload));
-  } catch {
-    return { ok: false, reason: "invalid" };
-  }
+  const claims = await verifyClaims(FORMAT, secret, token);
+  if (!claims) return { ok: false, reason: "invalid" };
   if (typeof claims.o !== "string" || typeof claims.e !== "number" || !(claims.j === null || typeof claims.j === "string")) {
     return { ok: false, reason: "invalid" };
   }
