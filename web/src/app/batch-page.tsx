@@ -13,18 +13,11 @@ import { cancelBatch, getBatch, retryBatch } from "./api";
 import { viewerToken } from "./auth";
 import { formatDateTime, formatDuration, formatPercent, shortId } from "./format";
 import { ConnectionPill, ProgressBar, StatusBadge } from "./parts";
+import { LoadedOr, useLoaded } from "./loaded-page";
 import { linkTo } from "./router";
 
-type Loaded = { kind: "loading" } | { kind: "missing" } | { kind: "failed"; message: string } | { kind: "found"; page: BatchResponse };
-
 export function BatchPage({ id }: { id: string }) {
-  const [loaded, setLoaded] = useState<Loaded>({ kind: "loading" });
-  useEffect(() => {
-    getBatch(id).then(
-      (page) => setLoaded(page ? { kind: "found", page } : { kind: "missing" }),
-      (err) => setLoaded({ kind: "failed", message: err instanceof Error ? err.message : String(err) }),
-    );
-  }, [id]);
+  const loaded = useLoaded(id, getBatch);
   return (
     <main className="page wide">
       <nav className="crumbs" aria-label="Breadcrumb">
@@ -32,27 +25,9 @@ export function BatchPage({ id }: { id: string }) {
           ← All exports
         </a>
       </nav>
-      {loaded.kind === "found" ? (
-        <LiveBatch initial={loaded.page} />
-      ) : loaded.kind === "missing" ? (
-        <section className="card" data-testid="not-found">
-          <h1>Batch not found</h1>
-          <p className="muted">
-            No batch <code>{id}</code> among yours: check the link, or whether it belongs to another owner.
-          </p>
-        </section>
-      ) : loaded.kind === "failed" ? (
-        <section className="card">
-          <h1>Batch</h1>
-          <p className="error" role="alert">
-            {loaded.message}
-          </p>
-        </section>
-      ) : (
-        <section className="card skeleton" aria-busy="true">
-          <h1>Loading batch…</h1>
-        </section>
-      )}
+      <LoadedOr loaded={loaded} id={id} noun="Batch">
+        {(page) => <LiveBatch initial={page} />}
+      </LoadedOr>
     </main>
   );
 }

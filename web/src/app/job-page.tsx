@@ -3,7 +3,7 @@
  * once, before any socket opens), then followed live. Progress, the current
  * state, times, actions, attempts, the timeline and the input.
  */
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import type { JobWithInput } from "@export-tracker/protocol";
 import type { Job } from "@export-tracker/client";
 import { useExportJob } from "@export-tracker/client/react";
@@ -16,19 +16,12 @@ import { currentNotice } from "./job-notice";
 import { AttemptsTable, InputPanel, Timeline } from "./job-history";
 import { ConnectionPill, CopyButton, ProgressBar, StatusBadge, useNow } from "./parts";
 import { firstStartedAt } from "./timeline";
+import { LoadedOr, useLoaded } from "./loaded-page";
 import { linkTo } from "./router";
 import { useJobEvents } from "./use-job-events";
 
-type Loaded = { kind: "loading" } | { kind: "missing" } | { kind: "failed"; message: string } | { kind: "found"; job: JobWithInput };
-
 export function JobPage({ id }: { id: string }) {
-  const [loaded, setLoaded] = useState<Loaded>({ kind: "loading" });
-  useEffect(() => {
-    getJob(id).then(
-      (job) => setLoaded(job ? { kind: "found", job } : { kind: "missing" }),
-      (err) => setLoaded({ kind: "failed", message: err instanceof Error ? err.message : String(err) }),
-    );
-  }, [id]);
+  const loaded = useLoaded(id, getJob);
   return (
     <main className="page wide">
       <nav className="crumbs" aria-label="Breadcrumb">
@@ -36,34 +29,16 @@ export function JobPage({ id }: { id: string }) {
           ← All exports
         </a>
       </nav>
-      {loaded.kind === "found" && loaded.job.batch_id && (
+      {loaded.kind === "found" && loaded.value.batch_id && (
         <nav className="crumbs" aria-label="Batch">
-          <a href={`/batches/${loaded.job.batch_id}`} onClick={linkTo(`/batches/${loaded.job.batch_id}`)}>
+          <a href={`/batches/${loaded.value.batch_id}`} onClick={linkTo(`/batches/${loaded.value.batch_id}`)}>
             Part of a batch →
           </a>
         </nav>
       )}
-      {loaded.kind === "found" ? (
-        <LiveJob initial={loaded.job} />
-      ) : loaded.kind === "missing" ? (
-        <section className="card" data-testid="not-found">
-          <h1>Export not found</h1>
-          <p className="muted">
-            No export <code>{id}</code> among yours: check the link, or whether it belongs to another owner.
-          </p>
-        </section>
-      ) : loaded.kind === "failed" ? (
-        <section className="card">
-          <h1>Export</h1>
-          <p className="error" role="alert">
-            {loaded.message}
-          </p>
-        </section>
-      ) : (
-        <section className="card skeleton" aria-busy="true">
-          <h1>Loading export…</h1>
-        </section>
-      )}
+      <LoadedOr loaded={loaded} id={id} noun="Export">
+        {(job) => <LiveJob initial={job} />}
+      </LoadedOr>
     </main>
   );
 }
