@@ -2,6 +2,7 @@
  * Test helpers for batches: create one through the API, read it, and follow
  * its socket the way a browser does.
  */
+import { collectMessages } from "./socket-messages";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { BatchResponse, BatchServerMessage, CreateBatchResponse, CreateJobBody } from "../workers/protocol";
@@ -48,33 +49,11 @@ export async function openBatchFeed(id: string, query = "", headers: Record<stri
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
   ws.accept();
-  const messages: BatchServerMessage[] = [];
-  const listeners = new Set<() => void>();
-  ws.addEventListener("message", (event) => {
-    if (event.data === "pong") return;
-    messages.push(JSON.parse(event.data as string) as BatchServerMessage);
-    for (const listener of listeners) listener();
-  });
+  const { messages, waitFor } = collectMessages<BatchServerMessage>(ws, 5000);
   return {
     ws,
     messages,
-    waitFor(match, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = messages.find(match);
-          if (!found) return;
-          listeners.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no matching message; got ${messages.map((m) => m.type).join(", ")}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      });
-    },
+    waitFor,
     close() {
       try {
         ws.close(1000, "done");

@@ -2,6 +2,7 @@
  * Test helpers for the worker channel: a worker's WebSocket to its job that
  * collects what the object sends, and waits for answers by id.
  */
+import { collectMessages } from "./socket-messages";
 import { expect } from "vitest";
 import type {
   ChannelReportInput,
@@ -36,31 +37,10 @@ export async function openChannel(created: Pick<CreateJobResponse, "job" | "call
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
   ws.accept();
-  const messages: ChannelServerMessage[] = [];
-  const listeners = new Set<() => void>();
-  ws.addEventListener("message", (event) => {
-    messages.push(JSON.parse(event.data as string) as ChannelServerMessage);
-    for (const l of listeners) l();
-  });
+  const { messages, waitFor } = collectMessages<ChannelServerMessage>(ws);
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })),
   );
-  const waitFor = (match: (m: ChannelServerMessage) => boolean, timeoutMs = 3000) =>
-    new Promise<ChannelServerMessage>((resolve, reject) => {
-      const check = () => {
-        const found = messages.find(match);
-        if (!found) return;
-        listeners.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        listeners.delete(check);
-        reject(new Error(`no matching message; got ${JSON.stringify(messages)}`));
-      }, timeoutMs);
-      listeners.add(check);
-      check();
-    });
   const send = (report: ChannelReportInput | string | ArrayBuffer) =>
     ws.send(typeof report === "string" || report instanceof ArrayBuffer ? report : JSON.stringify(report));
   return {

@@ -2,6 +2,7 @@
  * Test helpers: talk to the Worker the way clients do, through its fetch
  * handler inside workerd, against the real Durable Objects, D1 and R2.
  */
+import { collectMessages } from "./socket-messages";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { CallbackAnswer, CreateJobBody, CreateJobResponse, Job, ServerMessage } from "../workers/protocol";
@@ -105,35 +106,11 @@ export async function openFeed(id: string, query = "", headers: Record<string, s
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
   ws.accept();
-  const messages: ServerMessage[] = [];
-  const listeners = new Set<() => void>();
-  ws.addEventListener("message", (event) => {
-    // Plain "pong" answers to keep-alives are not protocol messages.
-    if (event.data === "pong") return;
-    messages.push(JSON.parse(event.data as string) as ServerMessage);
-    for (const listener of listeners) listener();
-  });
+  const { messages, waitFor } = collectMessages<ServerMessage>(ws);
   return {
     ws,
     messages,
-    waitFor<T extends ServerMessage>(match: (m: ServerMessage) => boolean, timeoutMs = 3000) {
-      return new Promise<T>((resolve, reject) => {
-        const check = () => {
-          const found = messages.find(match);
-          if (found) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve(found as T);
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no matching message; got ${messages.map((m) => m.type).join(", ")}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      });
-    },
+    waitFor,
     close() {
       try {
         ws.close(1000, "done");
