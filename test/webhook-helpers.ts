@@ -12,6 +12,7 @@ import type { JobWithInput, WebhookEventType, WebhookWithSecret } from "../worke
 import type { WebhookDeps } from "../workers/webhooks/attempt";
 import type { JobEventMessage } from "../workers/webhooks/messages";
 import { postJson } from "./helpers";
+import { jobView } from "./job-fixture";
 
 let owners = 0;
 
@@ -76,25 +77,7 @@ export function testDeps(start = Date.now()) {
 /** The message a job object hands over for one event. */
 export function jobEventMessage(owner: string, type: WebhookEventType, seq: number, jobId = `job_${crypto.randomUUID().slice(0, 8)}`): JobEventMessage {
   const at = new Date().toISOString();
-  const job: JobWithInput = {
-    id: jobId,
-    kind: "video.render",
-    status: type === "job.completed" ? "completed" : type === "job.created" ? "queued" : "running",
-    attempt: 1,
-    max_attempts: 3,
-    progress: { percent: 0, done: null, total: null, stage: null, message: null, eta_seconds: null, updated_at: null },
-    error: null,
-    output: null,
-    download: null,
-    stalled_since: null,
-    retry_at: null,
-    heartbeat_timeout_seconds: 60,
-    created_at: at,
-    updated_at: at,
-    started_at: null,
-    finished_at: null,
-    last_heartbeat_at: null,
-    input: { frames: 10 },
-  };
+  const status = type === "job.completed" ? "completed" : type === "job.created" ? "queued" : "running";
+  const job: JobWithInput = { ...jobView({ id: jobId, status }, at), input: { frames: 10 } };
   return { kind: "job_event", owner, origin: "https://tracker.test", job_webhook: null, event: { type, seq, at, job } };
 }

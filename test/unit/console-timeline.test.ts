@@ -3,29 +3,12 @@ import type { Job, JobEvent } from "../../workers/protocol";
 import { currentNotice } from "../../web/src/app/job-notice";
 import { filtersSearch, matchesFilters, parseFilters } from "../../web/src/app/list-filters";
 import { attemptsOf, timelineOf } from "../../web/src/app/timeline";
+import { jobView } from "../job-fixture";
 
 const T0 = Date.UTC(2030, 0, 1);
 const iso = (s: number) => new Date(T0 + s * 1000).toISOString();
 
-const baseJob: Job = {
-  id: "job_abc",
-  kind: "gif.render",
-  status: "queued",
-  attempt: 1,
-  max_attempts: 3,
-  progress: { percent: 0, done: null, total: null, stage: null, message: null, eta_seconds: null, updated_at: null },
-  error: null,
-  output: null,
-  download: null,
-  stalled_since: null,
-  retry_at: null,
-  heartbeat_timeout_seconds: 60,
-  created_at: iso(0),
-  updated_at: iso(0),
-  started_at: null,
-  finished_at: null,
-  last_heartbeat_at: null,
-};
+const baseJob: Job = jobView({ id: "job_abc", kind: "gif.render" }, iso(0));
 
 let seq = 0;
 function event<T extends JobEvent["type"]>(type: T, at: number, job: Partial<Job>, extra: object = {}): JobEvent {

@@ -5,26 +5,9 @@
 import { describe, expect, it } from "vitest";
 import type { Job, ServerMessage } from "../../workers/protocol";
 import { applyServerMessage, INITIAL_JOB_STATE, resumeSeq } from "../../packages/client/src/job-state";
+import { jobView } from "../job-fixture";
 
-const JOB: Job = {
-  id: "job_a",
-  kind: "video.render",
-  status: "running",
-  attempt: 1,
-  max_attempts: 3,
-  progress: { percent: 0, done: null, total: null, stage: null, message: null, eta_seconds: null, updated_at: null },
-  error: null,
-  output: null,
-  download: null,
-  stalled_since: null,
-  retry_at: null,
-  heartbeat_timeout_seconds: 60,
-  created_at: "2030-01-01T00:00:00.000Z",
-  updated_at: "2030-01-01T00:00:00.000Z",
-  started_at: null,
-  finished_at: null,
-  last_heartbeat_at: null,
-};
+const JOB: Job = jobView({ status: "running" });
 const at = "2030-01-01T00:00:01.000Z";
 const withPercent = (percent: number, status: Job["status"] = "running"): Job => ({
   ...JOB,
