@@ -113,6 +113,17 @@ function answered(c: Context<AppEnv>, outcome: CallbackOutcome): CallbackAnswer 
   return answer(c.req.param("id")!, outcome.job);
 }
 
+/**
+ * Refuses, before a byte of an upload is read, an attempt that may no longer report, without
+ * changing the job: an upload that never arrives whole must leave the job exactly as it was.
+ */
+async function requireReportingAttempt(c: Context<AppEnv>, id: string, attempt: number): Promise<void> {
+  const current = await jobObject(c.env, id).read();
+  if (!current) throw jobNotFound();
+  const refusal = reportRefusal(current, attempt);
+  if (refusal) throw refusalError(refusal);
+}
+
 const KNOWN = new Set<string>(CALLBACK_NAMES);
 
 export const callbackRoutes = new Hono<AppEnv>()
@@ -154,9 +165,10 @@ export const callbackRoutes = new Hono<AppEnv>()
 
   .put("/:id/callbacks/preview", validate("query", PreviewQuery), async (c) => {
     const id = c.req.param("id");
-    // Only the current attempt of a running job may show a preview; this also counts as word from it.
-    await run(c, { type: "heartbeat", attempt: c.var.attempt });
+    // Only the current attempt of a running job may show a preview; once stored it also counts as word from it.
+    await requireReportingAttempt(c, id, c.var.attempt);
     const preview = await storePreview(c.env.OUTPUTS, id, c.req.raw, c.req.valid("query").frame ?? null, Date.now());
+    await run(c, { type: "heartbeat", attempt: c.var.attempt });
     return c.json(answered(c, await jobObject(c.env, id).setPreview(c.var.attempt, preview)));
   })
 
@@ -176,12 +188,7 @@ export const callbackRoutes = new Hono<AppEnv>()
     const id = c.req.param("id");
     const attempt = c.var.attempt;
     const upload = checkUpload(c.req.raw, c.var.config.maxOutputBytes);
-    // Check the attempt may still report before reading a byte, without changing the job: an
-    // upload that never arrives whole (refused below) must leave the job exactly as it was.
-    const current = await jobObject(c.env, id).read();
-    if (!current) throw jobNotFound();
-    const refusal = reportRefusal(current, attempt);
-    if (refusal) throw refusalError(refusal);
+    await requireReportingAttempt(c, id, attempt);
     const output = await storeOutput(c.env.OUTPUTS, c.req.raw, upload, {
       jobId: id,
       attempt,
