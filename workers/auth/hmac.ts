@@ -11,16 +11,28 @@ function base64url(bytes: ArrayBuffer): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/**
+ * Imported keys by secret: a cache of the isolate (the same secret always gives the same key;
+ * a new isolate imports again), so a callback does not pay an importKey. Only a few secrets
+ * are ever in use (the signing secret, a webhook secret or two); the oldest goes past KEPT_KEYS.
+ */
+const keys = new Map<string, Promise<CryptoKey>>();
+const KEPT_KEYS = 16;
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    key.catch(() => keys.delete(secret));
+    if (keys.size >= KEPT_KEYS) keys.delete(keys.keys().next().value!);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 /** The base64url HMAC-SHA256 of `message` under `secret`. */
 export async function hmacSign(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return base64url(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
+  return base64url(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(message)));
 }
 
 /** Compares two strings in time that depends only on their length. */

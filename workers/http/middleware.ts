@@ -18,16 +18,21 @@ export const withConfig = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** One structured line per request: method, path (never the query), status, duration. */
+/** A GPU worker's routine report: the high-volume path, recorded in the job's own event log. */
+const WORKER_REPORT = /^\/api\/jobs\/[^/]+\/callbacks\/(progress|heartbeat|log)$/;
+
+/**
+ * One structured line per request: method, path (never the query), status, duration. A
+ * worker's accepted progress, heartbeat or log lines are left out: a job reporting ten times a
+ * second would be ten lines a second (each a billed Workers Logs event, and a third of the
+ * report's CPU here), and the job's event log and Workers' own invocation log already hold
+ * them. Their refusals are logged like any other request.
+ */
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
   await next();
-  log.info("request", {
-    method: c.req.method,
-    path: new URL(c.req.url).pathname,
-    status: c.res.status,
-    ms: Date.now() - started,
-  });
+  if (c.res.status < 300 && WORKER_REPORT.test(c.req.path)) return;
+  log.info("request", { method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started });
 });
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;

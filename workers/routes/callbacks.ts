@@ -127,12 +127,14 @@ async function requireReportingAttempt(c: Context<AppEnv>, id: string, attempt: 
 const KNOWN = new Set<string>(CALLBACK_NAMES);
 
 export const callbackRoutes = new Hono<AppEnv>()
-  .use("/:id/callbacks/:name", validJobId, async (c, next) => {
-    const name = c.req.param("name") ?? "";
+  // A wildcard, not "/:id/callbacks/:name": a param here beside the static routes below would
+  // push Hono's SmartRouter from its RegExpRouter to the slower TrieRouter for the whole app.
+  .use("/:id/callbacks/*", validJobId, async (c, next) => {
+    const name = callbackName(c);
     if (!KNOWN.has(name)) throw new ApiError(404, "not_found", `no callback named ${name}; see ${CALLBACK_NAMES.join(", ")}`);
     await next();
   })
-  .use("/:id/callbacks/:name", recordRefusals, requireCallbackToken)
+  .use("/:id/callbacks/*", recordRefusals, requireCallbackToken)
 
   .post("/:id/callbacks/progress", jsonBody(MAX_CALLBACK_BODY), validate("json", ProgressReport), async (c) => {
     const report = c.req.valid("json");
