@@ -207,6 +207,22 @@ describe("edges", () => {
     expect((await preflight("https://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
   });
 
+  it("answers a GPU worker's callback without browser headers (no CORS, no security headers)", async () => {
+    const allowed = { ...env, CORS_ORIGINS: "https://app.example" } as Env;
+    const job = await createJob();
+    const res = await app.fetch(
+      new Request(`https://tracker.test/api/jobs/${job.job.id}/callbacks/heartbeat`, {
+        method: "POST",
+        headers: { origin: "https://app.example", authorization: `Bearer ${job.callback.token}` },
+      }),
+      allowed,
+      createExecutionContext(),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    expect(res.headers.get("x-frame-options")).toBeNull();
+  });
+
   it("sends security headers", async () => {
     const res = await api("/health");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
