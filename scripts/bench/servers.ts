@@ -75,7 +75,7 @@ async function kill(child: ChildProcess): Promise<void> {
 
 /** `wrangler dev` with `args` on a free port and `state`; resolves once /health answers. */
 async function startWrangler(name: Server["name"], args: string[], state: string): Promise<Server> {
-  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const [port, inspectorPort] = [await freePort(), Number(process.env.BENCH_INSPECTOR_PORT) || (await freePort())];
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(join(BIN, "wrangler"), ["dev", ...args, "--ip", "127.0.0.1", "--port", String(port),
     "--inspector-port", String(inspectorPort), "--persist-to", state, "--show-interactive-dev-session=false", "--log-level", process.env.BENCH_LOG_LEVEL ?? "warn"],

@@ -42,6 +42,23 @@ describe("bad input to the client API gets a clear error and changes nothing", (
     expect(await errorOf(await postJson("/api/jobs", big, withKey()))).toEqual({ status: 413, code: "input_too_large" });
   });
 
+  it("answers an oversized body sent without a length (streamed) with 413, creating nothing", async () => {
+    const before = await listCount();
+    const text = JSON.stringify({ kind: "video.render", input: { blob: "x".repeat(200 * 1024) } });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = new TextEncoder().encode(text);
+        for (let i = 0; i < bytes.length; i += 16 * 1024) controller.enqueue(bytes.slice(i, i + 16 * 1024));
+        controller.close();
+      },
+    });
+    const request = new Request("https://tracker.test/api/jobs", { method: "POST", headers: withKey({ "content-type": "application/json" }), body });
+    expect(request.headers.get("content-length")).toBeNull();
+    const res = await app.fetch(request, env, createExecutionContext());
+    expect(await errorOf(res)).toEqual({ status: 413, code: "payload_too_large" });
+    expect(await listCount()).toBe(before);
+  });
+
   it("answers a missing or wrong API key with 401", async () => {
     expect(await errorOf(await postJson("/api/jobs", { kind: "x" }))).toEqual({ status: 401, code: "unauthorized" });
     const wrong = await postJson("/api/jobs", { kind: "x" }, { authorization: "Bearer sk_not_a_key" });

@@ -4,6 +4,7 @@
  * body checks that turn bad input into clear 4xx errors.
  */
 import { zValidator } from "@hono/zod-validator";
+import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { ValidationTargets } from "hono";
 import type { core } from "zod";
@@ -39,10 +40,17 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 /**
  * Requires a JSON body of at most `maxBytes`: 415 for another content type,
- * 413 when larger, 400 when it does not parse. With `optional`, an empty
- * body stands for `{}`.
+ * 413 when larger (hono's bodyLimit: a declared length is checked before a
+ * byte is read, a chunked body as it streams), 400 when it does not parse.
+ * With `optional`, an empty body stands for `{}`.
  */
 export function jsonBody(maxBytes: number, options: { optional?: boolean } = {}) {
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw tooLarge(maxBytes);
+    },
+  });
   return createMiddleware<AppEnv>(async (c, next) => {
     const length = c.req.header("content-length");
     const empty = length === "0" || (length === undefined && c.req.raw.body === null);
@@ -54,41 +62,16 @@ export function jsonBody(maxBytes: number, options: { optional?: boolean } = {})
     if (!JSON_TYPE.test(type)) {
       throw new ApiError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json");
     }
-    const text = await readText(c.req.raw, maxBytes);
-    try {
-      c.req.bodyCache.json = Promise.resolve(JSON.parse(text));
-    } catch {
-      throw new ApiError(400, "invalid_json", "the body is not valid JSON");
-    }
-    await next();
+    await limit(c, async () => {
+      const text = await c.req.raw.text();
+      try {
+        c.req.bodyCache.json = Promise.resolve(JSON.parse(text));
+      } catch {
+        throw new ApiError(400, "invalid_json", "the body is not valid JSON");
+      }
+      await next();
+    });
   });
-}
-
-/** The body as text, refusing with 413 as soon as it passes `maxBytes`. */
-async function readText(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length"));
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 const tooLarge = (maxBytes: number) =>
