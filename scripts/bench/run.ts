@@ -20,6 +20,7 @@ import { latency } from "./scenarios/latency";
 import { manyJobs } from "./scenarios/many-jobs";
 import { throughput } from "./scenarios/throughput";
 import { printTable, type Results } from "./report";
+import { Profiler } from "./profiler";
 import type { ScenarioName } from "../bench";
 
 const SUBSCRIBER_THREADS = 2;
@@ -46,18 +47,20 @@ const SCENARIO_RUNS: Partial<Record<ScenarioName, Scenario>> = {
 
 const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
 
-export async function runScenarios(options: { quick: boolean; scenarios: ScenarioName[] }): Promise<Results> {
+export async function runScenarios(options: { quick: boolean; scenarios: ScenarioName[]; profileDir?: string }): Promise<Results> {
   const started = Date.now();
   const sizes = options.quick ? QUICK : FULL;
   console.log(`npm run bench${options.quick ? " --quick" : ""}: starting the floor and the tracker (wrangler dev, temp state)...`);
   const servers: Server[] = [];
   let subscribers: Subscribers | null = null;
+  let profiler: Profiler | null = null;
   const outcomes: Record<string, ScenarioOutcome> = {};
   try {
     const [floor, tracker] = await Promise.all([startFloor(), startTracker()]);
     servers.push(floor, tracker);
     console.log(`floor ${floor.url}, tracker ${tracker.url} (started in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
     subscribers = new Subscribers(SUBSCRIBER_THREADS);
+    if (options.profileDir) profiler = await Profiler.connect(tracker.inspectorPort);
     const ctx: Context = {
       floor: floorTarget(floor),
       tracker: trackerTarget(tracker as TrackerServer),
@@ -70,13 +73,16 @@ export async function runScenarios(options: { quick: boolean; scenarios: Scenari
       if (!run) continue;
       const t0 = Date.now();
       console.log(`\n== ${name}`);
+      await profiler?.start();
       outcomes[name] = await run(ctx);
+      if (profiler) outcomes[name].notes = [...(outcomes[name].notes ?? []), ...(await profiler.stop(options.profileDir!, name))];
       console.log(`   done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
   } catch (err) {
     for (const s of servers) console.error(`\n--- last output of ${s.name} ---\n${s.output().slice(-4000)}`);
     throw err;
   } finally {
+    profiler?.close();
     await subscribers?.stop();
     await Promise.all(servers.map((s) => s.stop()));
   }

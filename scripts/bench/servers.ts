@@ -25,6 +25,8 @@ export interface Server {
   url: string;
   /** The wrangler process; workerd runs as its child. */
   pid: number;
+  /** wrangler's inspector proxy for the Worker (see profiler.ts). */
+  inspectorPort: number;
   /** The local state folder (D1's sqlite files are under it). */
   state: string;
   output(): string;
@@ -75,7 +77,7 @@ async function kill(child: ChildProcess): Promise<void> {
 
 /** `wrangler dev` with `args` on a free port and `state`; resolves once /health answers. */
 async function startWrangler(name: Server["name"], args: string[], state: string): Promise<Server> {
-  const [port, inspectorPort] = [await freePort(), Number(process.env.BENCH_INSPECTOR_PORT) || (await freePort())];
+  const [port, inspectorPort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(join(BIN, "wrangler"), ["dev", ...args, "--ip", "127.0.0.1", "--port", String(port),
     "--inspector-port", String(inspectorPort), "--persist-to", state, "--show-interactive-dev-session=false", "--log-level", process.env.BENCH_LOG_LEVEL ?? "warn"],
@@ -91,7 +93,7 @@ async function startWrangler(name: Server["name"], args: string[], state: string
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (ok) return { name, url, pid: child.pid!, state, output: () => log, stop };
+    if (ok) return { name, url, pid: child.pid!, inspectorPort, state, output: () => log, stop };
     await sleep(250);
   }
   await stop();
