@@ -3,6 +3,7 @@
  * the owner feed's rows (GET /api/feed/ws), and what a browser may send.
  */
 import * as z from "zod/mini";
+import { BatchSummary } from "./batch";
 import { CALLBACK_NAMES } from "./callback-names";
 import { Job, JobSummary } from "./job";
 
@@ -73,5 +74,15 @@ export const FeedJobMessage = z.object({
 });
 export type FeedJobMessage = z.infer<typeof FeedJobMessage>;
 
-export const FeedMessage = FeedJobMessage;
+/** One batch of an owner changed as its list row shows it (status, counts, whole percent), with the batch's event seq. */
+export const FeedBatchMessage = z.object({
+  type: z.literal("feed:batch"),
+  /** The batch's own event seq: a row never goes back to an older one. */
+  seq: z.int(),
+  at: z.string(),
+  batch: BatchSummary,
+});
+export type FeedBatchMessage = z.infer<typeof FeedBatchMessage>;
+
+export const FeedMessage = z.discriminatedUnion("type", [FeedJobMessage, FeedBatchMessage]);
 export type FeedMessage = z.infer<typeof FeedMessage>;
