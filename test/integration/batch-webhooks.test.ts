@@ -4,9 +4,10 @@
  * queue through its after-commit outbox, and the consumer delivers it once to
  * each endpoint subscribed to it (a fake receiver behind a mocked fetch).
  */
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { batchWebhooks } from "../../workers/batches/batch-effect-list";
 import type { BatchState } from "../../workers/batches/batch-state";
 import { memberChangeOf } from "../../workers/effects/batch-member-notice";
 import type { BatchWebhookPayload, CreateBatchResponse, Delivery } from "../../workers/protocol";
@@ -141,5 +142,29 @@ describe("batch webhooks", { timeout: 30_000 }, () => {
     expect([payloadOf(first!).type, payloadOf(second!).type]).toEqual(["batch.finished", "batch.completed"]);
     expect(first!.headers["webhook-id"]).not.toBe(second!.headers["webhook-id"]);
     expect((await getBatch(created.batch.id, "", owner.auth)).batch.status).toBe("completed");
+  });
+
+  it("keep the finish in the outbox and retry the hand-over from the batch's alarm until the queue takes it", async () => {
+    const owner = await newOwner();
+    await createWebhook(owner.auth, { url: "https://later.receiver.test/" });
+    const created = await createBatch(1, owner.auth);
+    const stub = batchStub(created.batch.id) as unknown as DurableObjectStub<BatchState>;
+    const refuse = vi.spyOn(batchWebhooks, "run").mockRejectedValue(new Error("queue unavailable"));
+    expect((await callback(created.jobs[0]!, "complete")).status).toBe(200);
+    await until(() => expect(refuse).toHaveBeenCalled());
+    const rowOf = () =>
+      runInDurableObject(stub, (_o, state) => ({
+        outbox: state.storage.sql.exec("SELECT seq FROM outbox").toArray().length,
+        failures: state.storage.sql.exec<{ failures: number }>("SELECT failures FROM effects WHERE kind = 'webhooks'").one().failures,
+      }));
+    await until(async () => expect(await rowOf()).toEqual({ outbox: 1, failures: 1 }));
+    refuse.mockRestore();
+
+    await until(async () => {
+      await runDurableObjectAlarm(stub);
+      expect(batchHooks("later.receiver.test")).toHaveLength(1);
+    });
+    expect(await rowOf()).toEqual({ outbox: 0, failures: 0 });
+    expect(payloadOf(batchHooks("later.receiver.test")[0]!).type).toBe("batch.completed");
   });
 });
