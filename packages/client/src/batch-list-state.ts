@@ -1,11 +1,11 @@
 /**
  * The owner's batches as a list holds them: pages fetched over HTTP (GET
  * /api/batches) merged with live rows from the owner feed (`feed:batch`).
- * Pure functions only. Feed rows are ordered by the batch's event seq (an
+ * Pure functions, and the listener that reads `feed:batch` off the owner feed. Feed rows are ordered by the batch's event seq (an
  * older one is dropped); a fetched row and a feed row by `updated_at`, so a
  * page read from the (slightly lagging) D1 mirror never hides a newer live state.
  */
-import type { BatchSummary, FeedBatchMessage, ListBatchesResponse } from "@export-tracker/protocol";
+import { FeedBatchMessage, type BatchSummary, type ListBatchesResponse } from "@export-tracker/protocol";
 
 export interface BatchListState {
   /** Newest first. */
@@ -39,4 +39,12 @@ export function applyBatchFeedMessage(state: BatchListState, message: FeedBatchM
   const oldest = state.rows.at(-1);
   const belongsHere = present || state.nextCursor === null || !oldest || newestFirst(message.batch, oldest) <= 0;
   return { ...state, live, rows: belongsHere ? [...others, message.batch].sort(newestFirst) : others };
+}
+
+/** For `subscribeToFeed`'s `onOtherMessage`: calls `onBatch` with each valid `feed:batch` message, ignores the rest. */
+export function batchFeedListener(onBatch: (message: FeedBatchMessage) => void): (message: unknown) => void {
+  return (message) => {
+    const parsed = FeedBatchMessage.safeParse(message);
+    if (parsed.success) onBatch(parsed.data);
+  };
 }

@@ -10,7 +10,6 @@
  */
 export { applyServerMessage, INITIAL_JOB_STATE, resumeSeq, type JobViewState } from "./job-state";
 export { applyFeedMessage, applyPage, emptyJobList, type JobListState } from "./job-list-state";
-export { applyBatchFeedMessage, applyBatchPage, emptyBatchList, type BatchListState } from "./batch-list-state";
 export type { ConnectionState } from "./live-socket";
 export { appendLogTail, LOG_TAIL_LIMIT, logResumeSeq } from "./log-tail";
 export { subscribeToFeed, type FeedSubscriptionOptions } from "./subscribe-feed";
@@ -18,10 +17,7 @@ export { subscribeToJob, type JobSubscriptionOptions, type TokenSource } from ".
 export {
   isTerminal,
   JOB_STATUSES,
-  type BatchSummary,
-  type FeedBatchMessage,
   type FeedJobMessage,
-  type ListBatchesResponse,
   type Job,
   type JobStatus,
   type JobSummary,

@@ -2,9 +2,11 @@
  * Subscribes to the owner feed (every change to the owner's jobs and batches)
  * with an owner-scoped viewer token. `onConnection("live")` fires on each
  * (re)connect: reload the list then, since changes made while disconnected
- * are not replayed.
+ * are not replayed. Job rows are parsed here; other messages (`feed:batch`)
+ * are handed on as they came, for `batchFeedListener` of
+ * "@export-tracker/client/batch", so a job-only app bundles no batch schema.
  */
-import { FeedMessage, type FeedBatchMessage, type FeedJobMessage } from "@export-tracker/protocol";
+import { FeedJobMessage } from "@export-tracker/protocol";
 import { openLiveSocket, socketOrigin, type ConnectionState } from "./live-socket";
 import { readToken, safeJson, type TokenSource } from "./subscribe-job";
 
@@ -13,8 +15,8 @@ export interface FeedSubscriptionOptions {
   baseUrl?: string;
   /** A job's list row changed. */
   onMessage: (message: FeedJobMessage) => void;
-  /** A batch's list row changed (status, counts, whole percent). */
-  onBatch?: (message: FeedBatchMessage) => void;
+  /** Any other feed message, unparsed (e.g. `feed:batch`: pass `batchFeedListener(onBatch)`). */
+  onOtherMessage?: (message: unknown) => void;
   onConnection?: (state: ConnectionState) => void;
 }
 
@@ -24,10 +26,10 @@ export function subscribeToFeed(options: FeedSubscriptionOptions): () => void {
     url: async () =>
       `${socketOrigin(options.baseUrl)}/api/feed/ws?${new URLSearchParams({ token: await readToken(options.token) })}`,
     onText: (text) => {
-      const parsed = FeedMessage.safeParse(safeJson(text));
-      if (!parsed.success) return;
-      if (parsed.data.type === "feed:job") options.onMessage(parsed.data);
-      else options.onBatch?.(parsed.data);
+      const data = safeJson(text);
+      const job = FeedJobMessage.safeParse(data);
+      if (job.success) options.onMessage(job.data);
+      else options.onOtherMessage?.(data);
     },
     onConnection: (state) => options.onConnection?.(state),
   });

@@ -1,9 +1,9 @@
 /**
  * WebSocket messages: a job's events and snapshot (GET /api/jobs/:id/ws),
- * the owner feed's rows (GET /api/feed/ws), and what a browser may send.
+ * the owner feed's job rows (GET /api/feed/ws; the whole feed is in
+ * feed.ts), and what a browser may send.
  */
 import * as z from "zod/mini";
-import { BatchSummary } from "./batch";
 import { CALLBACK_NAMES } from "./callback-names";
 import { Job, JobSummary } from "./job";
 
@@ -74,15 +74,4 @@ export const FeedJobMessage = z.object({
 });
 export type FeedJobMessage = z.infer<typeof FeedJobMessage>;
 
-/** One batch of an owner changed as its list row shows it (status, counts, whole percent), with the batch's event seq. */
-export const FeedBatchMessage = z.object({
-  type: z.literal("feed:batch"),
-  /** The batch's own event seq: a row never goes back to an older one. */
-  seq: z.int(),
-  at: z.string(),
-  batch: BatchSummary,
-});
-export type FeedBatchMessage = z.infer<typeof FeedBatchMessage>;
 
-export const FeedMessage = z.discriminatedUnion("type", [FeedJobMessage, FeedBatchMessage]);
-export type FeedMessage = z.infer<typeof FeedMessage>;

@@ -3,7 +3,7 @@
  * counts and status, linking to the batch page (its members also appear as
  * job rows below, each linking back to the batch). Live through the owner feed.
  */
-import type { BatchSummary } from "@export-tracker/client";
+import type { BatchSummary } from "@export-tracker/client/batch";
 import { batchBarStatus, describeCounts } from "./batch-status";
 import { formatAgo, formatPercent, shortId } from "./format";
 import { ProgressBar } from "./parts";

@@ -5,7 +5,7 @@
  * which hands this hook its batch messages.
  */
 import { useCallback, useState } from "react";
-import { applyBatchFeedMessage, applyBatchPage, emptyBatchList, type FeedBatchMessage } from "@export-tracker/client";
+import { applyBatchFeedMessage, applyBatchPage, emptyBatchList, type FeedBatchMessage } from "@export-tracker/client/batch";
 import { listBatches } from "./api";
 
 export function useBatchList() {

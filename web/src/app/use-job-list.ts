@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { StatsResponse } from "@export-tracker/protocol";
 import { applyFeedMessage, applyPage, emptyJobList, subscribeToFeed, type ConnectionState } from "@export-tracker/client";
+import { batchFeedListener } from "@export-tracker/client/batch";
 import { listJobs, stats } from "./api";
 import { useBatchList } from "./use-batch-list";
 import { viewerToken } from "./auth";
@@ -64,7 +65,7 @@ export function useJobList(filters: ListFilters) {
         setList((current) => applyFeedMessage(current, message));
         refreshStats();
       },
-      onBatch: batches.onFeed,
+      onOtherMessage: batchFeedListener(batches.onFeed),
       onConnection: (state) => {
         setConnection(state);
         if (state === "live") {
