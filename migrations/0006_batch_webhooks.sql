@@ -1,4 +1,4 @@
--- Hand-edited after drizzle-kit: the copies select NULL for the new batch_id columns (the generated SELECT named them, and the old tables have none).
+-- Hand-edited after drizzle-kit: the copies select NULL for the new batch_id columns (the generated SELECT named them, and the old tables have none). No foreign keys point at the rebuilt webhook tables, so D1 ignoring PRAGMA foreign_keys is harmless here.
 CREATE TABLE `batches` (
 	`id` text PRIMARY KEY NOT NULL,
 	`owner` text NOT NULL,
