@@ -25,12 +25,14 @@ const FLAGS = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-/** One line per event: time, type, job, seq, status, webhook-id, how long after the event it arrived. */
+/** One line per event: time, type, job (or batch), seq, status, webhook-id, how long after the event it arrived. */
 export function eventLine(event: WebhookEvent, webhookId: string, repeat: boolean): string {
-  const { job, seq } = event.data;
+  const { seq } = event.data;
+  const subject = event.data.job ?? event.data.batch ?? { id: "?", status: "?" };
   const now = Date.now();
   const lag = `+${now - Date.parse(event.timestamp)} ms`;
-  return [new Date(now).toISOString(), event.type.padEnd(13), job.id, `seq ${seq}`, job.status.padEnd(9), webhookId, lag, repeat ? "(repeat)" : "verified"].join("  ");
+  const line = [new Date(now).toISOString(), event.type.padEnd(15), subject.id, `seq ${seq}`, subject.status.padEnd(9), webhookId, lag];
+  return [...line, repeat ? "(repeat)" : "verified"].join("  ");
 }
 
 async function register(server: string, port: number, events: string | undefined) {

@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { vi } from "vitest";
 import { recordFor } from "../workers/auth/api-keys";
 import { insertApiKey } from "../workers/db/api-keys";
-import type { JobWithInput, WebhookEventType, WebhookWithSecret } from "../workers/protocol";
+import type { JobWebhookEventType, JobWithInput, WebhookEventType, WebhookWithSecret } from "../workers/protocol";
 import type { WebhookDeps } from "../workers/webhooks/attempt";
 import type { JobEventMessage } from "../workers/webhooks/messages";
 import { postJson } from "./helpers";
@@ -17,7 +17,7 @@ import { jobView } from "./job-fixture";
 let owners = 0;
 
 /** A new owner and a client key of it. */
-export async function newOwner(): Promise<{ owner: string; key: string; auth: Record<string, string> }> {
+export async function newOwner(): Promise<{ owner: string; key: string; auth: { authorization: string } }> {
   const owner = `hooks-${++owners}-${crypto.randomUUID().slice(0, 8)}`;
   const key = `sk_${crypto.randomUUID().replaceAll("-", "")}`;
   await insertApiKey(env.DB, (await recordFor(key, owner, "webhook test", Date.now())).row);
@@ -75,7 +75,7 @@ export function testDeps(start = Date.now()) {
 }
 
 /** The message a job object hands over for one event. */
-export function jobEventMessage(owner: string, type: WebhookEventType, seq: number, jobId = `job_${crypto.randomUUID().slice(0, 8)}`): JobEventMessage {
+export function jobEventMessage(owner: string, type: JobWebhookEventType, seq: number, jobId = `job_${crypto.randomUUID().slice(0, 8)}`): JobEventMessage {
   const at = new Date().toISOString();
   const status = type === "job.completed" ? "completed" : type === "job.created" ? "queued" : "running";
   const job: JobWithInput = { ...jobView({ id: jobId, status }, at), input: { frames: 10 } };

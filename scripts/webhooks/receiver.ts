@@ -6,7 +6,11 @@ import { createServer } from "node:http";
 import { Webhook } from "standardwebhooks";
 
 /** What every webhook carries (the full type is WebhookPayload in @export-tracker/protocol). */
-export type WebhookEvent = { type: string; timestamp: string; data: { seq: number; job: { id: string; status: string } } };
+export type WebhookEvent = {
+  type: string; // job.* carries data.job, batch.* data.batch
+  timestamp: string;
+  data: { seq: number; job?: { id: string; status: string }; batch?: { id: string; status: string } };
+};
 
 /** Verifies each request with the endpoint's secret, hands it on and answers 204; a bad signature gets 401. */
 export function webhookReceiver(secret: string, onEvent: (event: WebhookEvent, webhookId: string) => void) {

@@ -1,10 +1,12 @@
 /**
  * The console's job list in Chromium: counts on top, rows that appear and
  * move live, filters and search kept in the URL across a reload, older pages
- * on demand, no axe-core violation in light or dark, and a phone's width.
+ * on demand, no axe-core violation in light or dark, and a phone's width;
+ * a batch as one row with its bar and counts, linking to the batch page.
  */
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
+import type { CreateBatchResponse } from "../../workers/protocol";
 import { axeViolations } from "./axe";
 import { cancelJob, createJob, gpuWorker } from "./gpu-worker";
 import { describeInChromium, screenshotPath, WAIT } from "./harness";
@@ -113,4 +115,35 @@ describeInChromium("the job list in Chromium", (h) => {
     await page.close();
   }, 60_000);
 
+  it("shows a batch as one row with its bar and counts, kept live, linking to the batch page", async () => {
+    const res = await fetch(`${h.server.url}/api/batches`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${h.server.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ jobs: [1, 2, 3].map((n) => ({ kind: "gif.render", input: { text: `part ${n}`, frames: 24 } })) }),
+    });
+    expect(res.status).toBe(201);
+    const { batch, jobs } = (await res.json()) as CreateBatchResponse;
+    const page = await h.open("/");
+    await live(page);
+    const row = `.batch-row[data-batch-id="${batch.id}"]`;
+    await page.waitForSelector(`${row}[data-status=running] [role=progressbar][aria-valuenow="0"]`, WAIT);
+    expect(await page.textContent(`${row} [data-testid=batch-row-counts]`)).toBe("3 · 0 completed · 3 queued");
+    // Its members are job rows too, each linking to the batch.
+    expect(await page.locator(`[data-job-id="${jobs[0]!.job.id}"] [data-testid=batch-link]`).count()).toBe(1);
+
+    // A member finishing moves the batch's row (owner feed), without a reload.
+    const worker = await gpuWorker(h.server, jobs[0]!.job.id);
+    await worker.progress(100);
+    await worker.complete();
+    await page.waitForSelector(`${row} [role=progressbar][aria-valuenow="33"]`, WAIT);
+    expect(await page.textContent(`${row} [data-testid=batch-row-counts]`)).toBe("3 · 1 completed · 2 queued");
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath("job-list-batch.png") });
+
+    await page.click(`${row} a`);
+    await page.waitForURL(new RegExp(`/batches/${batch.id}$`), WAIT);
+    await page.waitForSelector("[data-testid=batch][data-status=running]", WAIT);
+    expect(await page.textContent("[data-testid=batch-id]")).toBe(batch.id);
+    await page.close();
+  }, 60_000);
 });

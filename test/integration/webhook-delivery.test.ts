@@ -8,7 +8,7 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { database } from "../../workers/db/jobs";
 import { webhookAttempts, webhookDeliveries } from "../../workers/db/webhook-schema";
-import type { Delivery, WebhookEndpoint, WebhookPayload } from "../../workers/protocol";
+import type { Delivery, JobWebhookPayload as WebhookPayload, WebhookEndpoint } from "../../workers/protocol";
 import { processDeadLetter, processWebhookMessage, type Effects } from "../../workers/webhooks/consumer";
 import type { AttemptMessage } from "../../workers/webhooks/messages";
 import { dropOldWebhookLog } from "../../workers/webhooks/retention";

@@ -5,7 +5,7 @@
  */
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Delivery, WebhookPayload } from "../../workers/protocol";
+import type { Delivery, JobWebhookPayload as WebhookPayload } from "../../workers/protocol";
 import { api, callback, createJob, uploadOutput } from "../helpers";
 import { createWebhook, fakeReceiver, newOwner, type Received } from "../webhook-helpers";
 

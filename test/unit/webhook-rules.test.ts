@@ -32,11 +32,12 @@ describe("event types", () => {
     expect(webhookTypeOf("job:callback_refused")).toBeNull();
   });
 
-  it("subscribes to all but progress by default", () => {
+  it("subscribes to all but progress by default, batch events included", () => {
     const events = subscribedEvents(undefined);
     expect(wants(events, "job.completed")).toBe(true);
+    expect(wants(events, "batch.finished")).toBe(true);
     expect(wants(events, "job.progress")).toBe(false);
-    expect(events).toHaveLength(8);
+    expect(events).toHaveLength(10);
   });
 
   it("keeps only the events an endpoint names", () => {

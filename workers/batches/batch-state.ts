@@ -4,11 +4,14 @@
  * A thin shell: member jobs tell it of their changes through their
  * after-commit path (effects/batch-member-notice.ts), each change carrying the
  * job's seq; `noticeMember` decides (a stale change is ignored), BatchStore
- * commits member, batch and events in one transaction, and the object sends
- * the events' text to every socket. Sockets use the hibernation API only and
- * resume with `?since=` like a job's.
+ * commits member, batch, events and the effect rows they ask for in one
+ * transaction, the object sends the events' text to every socket, then runs
+ * the after-commit effects (batch-effect-list.ts: the D1 list row, the owner
+ * feed, the finish's webhooks), retried from the alarm until they land.
+ * Sockets use the hibernation API only and resume with `?since=` like a job's.
  */
 import { DurableObject } from "cloudflare:workers";
+import { readConfig, type Config } from "../config";
 import { answerClose } from "../http/socket-close";
 import { log } from "../log";
 import {
@@ -22,6 +25,8 @@ import {
 } from "../protocol";
 import { aggregate } from "./aggregate";
 import { noticeMember, toBatchView, type BatchRecord } from "./batch";
+import { BATCH_EFFECTS } from "./batch-effect-list";
+import { BatchEffects } from "./batch-effects";
 import { BatchStore, type StoredBatch } from "./batch-store";
 import { seedMember, toMemberView, type MemberChange } from "./member";
 
@@ -47,10 +52,16 @@ export interface BatchPage {
 
 export class BatchState extends DurableObject<Env> {
   private readonly store: BatchStore;
+  private readonly effects: BatchEffects;
+  private readonly config: Config;
+  /** The alarm as last set by this instance; undefined until read from storage once. */
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new BatchStore(ctx.storage);
+    this.effects = new BatchEffects(this.store, BATCH_EFFECTS);
+    this.config = readConfig(env);
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -76,7 +87,13 @@ export class BatchState extends DurableObject<Env> {
       finishedAt: null,
     };
     const members = spec.members.map((m, i) => seedMember(m.jobId, i, m.kind, now));
-    return { ok: true, batch: view(this.store.create(batch, members, requestFingerprint)), replayed: false };
+    const after = toBatchView(batch, aggregate(members), members.length);
+    const effects = this.effects.plan({ before: null, after, events: [] }, this.config, now);
+    const stored = this.store.create(batch, members, requestFingerprint, effects);
+    // Waited for, so the creator's next list read shows the batch (a failure is only retried).
+    await this.runEffects(now);
+    await this.scheduleAlarm();
+    return { ok: true, batch: view(stored), replayed: false };
   }
 
   /** The batch and a page of its members (in index order), or null. */
@@ -111,9 +128,40 @@ export class BatchState extends DurableObject<Env> {
     const now = Date.now();
     const notice = noticeMember(stored.batch, stored.members, change, now);
     if (!notice.changed) return { applied: false };
-    const frames = this.store.commit(notice.batch, notice.member, notice.events, now);
+    const before = view(stored);
+    const after = toBatchView(notice.batch, notice.aggregate, stored.members.length);
+    const frames = this.store.commit(notice.batch, notice.member, notice.events, now, (events) =>
+      this.effects.plan({ before, after, events }, this.config, now),
+    );
     for (const ws of this.ctx.getWebSockets()) for (const frame of frames) sendFrame(ws, frame);
+    const runs = this.runEffects(now);
+    await this.scheduleAlarm(); // the runs' leases are already written: the alarm covers a lost run
+    this.ctx.waitUntil(runs.then(() => this.scheduleAlarm()));
     return { applied: true };
+  }
+
+  /** Gives due or failed effects their turn. */
+  override async alarm(): Promise<void> {
+    this.alarmAt = null; // the runtime cleared it by firing it
+    await this.runEffects(Date.now());
+    await this.scheduleAlarm();
+  }
+
+  /** Runs the due effects until none is due (asks made while they ran included). */
+  private runEffects(now: number): Promise<void> {
+    const stored = this.store.load();
+    const runs = stored && this.effects.start(now, this.env, this.config, stored, view(stored));
+    return runs ? runs.then(() => this.runEffects(Date.now())) : Promise.resolve();
+  }
+
+  /** The alarm fires no later than the earliest effect needs it; one already set sooner is kept. */
+  private async scheduleAlarm(): Promise<void> {
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    const at = this.effects.wakeAt();
+    if (at === this.alarmAt || (at !== null && this.alarmAt !== null && this.alarmAt <= at)) return;
+    this.alarmAt = at;
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
   }
 
   /** The WebSocket endpoint (the route checked access): `?since=<seq>` resumes after the last event seen. */

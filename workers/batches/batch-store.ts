@@ -1,10 +1,13 @@
 /**
  * The batch object's SQLite: the batch, its members (one row each, with the
- * job seq they reflect) and its own event log (the last EVENT_LOG_LIMIT
- * events, with a seq of the batch's own that only grows). Every update is one
- * synchronous transaction; the state is read once per instance and the copy
- * replaced on each commit, as the job's store does.
+ * job seq they reflect), its own event log (the last EVENT_LOG_LIMIT events,
+ * with a seq of the batch's own that only grows), its after-commit effect rows
+ * and the outbox of finish events for webhooks (kept apart from the capped
+ * log, so a finish not handed over yet can never be dropped). Every update is
+ * one synchronous transaction; the state is read once per instance and the
+ * copy replaced on each commit, as the job's store does.
  */
+import type { EffectRow } from "../effects/effect-schedule";
 import type { BatchEvent } from "../protocol";
 import { aggregate } from "./aggregate";
 import { toBatchView, type BatchEventDraft, type BatchRecord } from "./batch";
@@ -22,6 +25,26 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS members (job_id TEXT PRIMARY KEY, idx INTEGER NOT NULL, state TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, message TEXT NOT NULL);`;
 
+/** Added with batch webhooks and the list mirror; created on load for batches stored before them. */
+const EFFECT_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS effects (
+    kind TEXT PRIMARY KEY, due_at INTEGER, failures INTEGER NOT NULL,
+    last_started_at INTEGER, lease_until INTEGER, done_seq INTEGER
+  );
+  CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, message TEXT NOT NULL);`;
+
+/** Events that go to the outbox (and from there to webhooks): a batch's finish. */
+export const isFinishEvent = (e: Pick<BatchEvent, "type">) => e.type === "batch:completed" || e.type === "batch:finished";
+
+type EffectRecord = {
+  kind: string;
+  due_at: number | null;
+  failures: number;
+  last_started_at: number | null;
+  lease_until: number | null;
+  done_seq: number | null;
+};
+
 export interface StoredBatch {
   batch: BatchRecord;
   /** Members in index order. */
@@ -34,6 +57,7 @@ export interface StoredBatch {
 export class BatchStore {
   /** undefined: not read from SQLite yet in this instance. */
   private stored: StoredBatch | null | undefined;
+  private effects: Map<string, EffectRow> | undefined;
 
   constructor(private readonly storage: DurableObjectStorage) {}
 
@@ -51,6 +75,7 @@ export class BatchStore {
           .toArray()[0]
       : undefined;
     if (!row) return (this.stored = null);
+    this.storage.sql.exec(EFFECT_SCHEMA);
     const members = this.storage.sql
       .exec<{ state: string }>("SELECT state FROM members ORDER BY idx")
       .toArray()
@@ -59,10 +84,11 @@ export class BatchStore {
     return this.stored;
   }
 
-  /** Stores a new batch with its seeded members. */
-  create(batch: BatchRecord, members: MemberState[], requestFingerprint: string): StoredBatch {
+  /** Stores a new batch with its seeded members, and the effect rows its creation asks for. */
+  create(batch: BatchRecord, members: MemberState[], requestFingerprint: string, effects: EffectRow[]): StoredBatch {
     this.storage.transactionSync(() => {
-      this.storage.sql.exec(SCHEMA);
+      this.storage.sql.exec(SCHEMA + EFFECT_SCHEMA);
+      this.writeEffects(effects);
       this.storage.sql.exec(
         "INSERT INTO batch (id, state, seq, request_fingerprint) VALUES (1, ?, 0, ?)",
         JSON.stringify(batch),
@@ -76,8 +102,18 @@ export class BatchStore {
     return this.stored;
   }
 
-  /** Saves the batch and one member, and appends `drafts` stamped with the next seqs; returns the events' text. */
-  commit(batch: BatchRecord, member: MemberState, drafts: BatchEventDraft[], now: number): string[] {
+  /**
+   * Saves the batch and one member, appends `drafts` stamped with the next
+   * seqs (a finish also to the outbox) and the effect rows `plan` asks for
+   * them, in one transaction; returns the events' text.
+   */
+  commit(
+    batch: BatchRecord,
+    member: MemberState,
+    drafts: BatchEventDraft[],
+    now: number,
+    plan: (events: BatchEvent[]) => EffectRow[],
+  ): string[] {
     const current = this.load();
     if (!current) throw new Error("commit on an object that holds no batch");
     const members = current.members.map((m) => (m.jobId === member.jobId ? member : m));
@@ -88,11 +124,14 @@ export class BatchStore {
     );
     const texts = events.map((e) => JSON.stringify(e));
     const seq = current.seq + events.length;
+    const effects = plan(events);
     this.storage.transactionSync(() => {
+      this.writeEffects(effects);
       this.storage.sql.exec("UPDATE batch SET state = ?, seq = ? WHERE id = 1", JSON.stringify(batch), seq);
       this.storage.sql.exec("UPDATE members SET state = ? WHERE job_id = ?", JSON.stringify(member), member.jobId);
       events.forEach((e, i) => {
         this.storage.sql.exec("INSERT INTO events (seq, type, message) VALUES (?, ?, ?)", e.seq, e.type, texts[i]);
+        if (isFinishEvent(e)) this.storage.sql.exec("INSERT INTO outbox (seq, message) VALUES (?, ?)", e.seq, texts[i]);
       });
       if (events.length > 0) this.storage.sql.exec("DELETE FROM events WHERE seq <= ?", seq - BATCH_EVENT_LOG_LIMIT);
     });
@@ -112,4 +151,63 @@ export class BatchStore {
       .toArray()
       .map((r) => r.message);
   }
+
+  /** The finish events in the outbox after `seq`, oldest first. */
+  outboxAfter(seq: number): BatchEvent[] {
+    return this.storage.sql
+      .exec<{ message: string }>("SELECT message FROM outbox WHERE seq > ? ORDER BY seq", seq)
+      .toArray()
+      .map((r) => JSON.parse(r.message) as BatchEvent);
+  }
+
+  /** Drops the outbox entries up to `seq` (handed over). */
+  dropOutbox(seq: number): void {
+    this.storage.sql.exec("DELETE FROM outbox WHERE seq <= ?", seq);
+  }
+
+  /** The after-commit effect rows, by kind (read once per instance). */
+  effectRows(): ReadonlyMap<string, EffectRow> {
+    if (this.effects) return this.effects;
+    const rows = this.load()
+      ? this.storage.sql.exec<EffectRecord>("SELECT kind, due_at, failures, last_started_at, lease_until, done_seq FROM effects").toArray()
+      : [];
+    this.effects = new Map(rows.map((r) => [r.kind, toEffectRow(r)]));
+    return this.effects;
+  }
+
+  /** Saves effect rows (outside a commit: a run's start, success or failure). */
+  saveEffects(rows: EffectRow[]): void {
+    if (rows.length > 0) this.storage.transactionSync(() => this.writeEffects(rows));
+  }
+
+  private writeEffects(rows: EffectRow[]): void {
+    // A copy, put in place only once every statement ran (a throw rolls the transaction back).
+    const map = new Map(this.stored ? this.effectRows() : []);
+    for (const r of rows) {
+      this.storage.sql.exec(
+        `INSERT INTO effects (kind, due_at, failures, last_started_at, lease_until, done_seq) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (kind) DO UPDATE SET due_at = excluded.due_at, failures = excluded.failures,
+           last_started_at = excluded.last_started_at, lease_until = excluded.lease_until, done_seq = excluded.done_seq`,
+        r.kind,
+        r.dueAt,
+        r.failures,
+        r.lastStartedAt,
+        r.leaseUntil,
+        r.doneSeq,
+      );
+      map.set(r.kind, r);
+    }
+    this.effects = map;
+  }
+}
+
+function toEffectRow(r: EffectRecord): EffectRow {
+  return {
+    kind: r.kind,
+    dueAt: r.due_at,
+    failures: r.failures,
+    lastStartedAt: r.last_started_at,
+    leaseUntil: r.lease_until,
+    doneSeq: r.done_seq,
+  };
 }

@@ -4,7 +4,7 @@
  * Change this file, then `npm run db:generate` writes the migration.
  */
 import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { JOB_STATUSES } from "../protocol";
+import { BATCH_STATUSES, JOB_STATUSES } from "../protocol";
 
 export const jobs = sqliteTable(
   "jobs",
@@ -35,6 +35,34 @@ export const jobs = sqliteTable(
 );
 
 export type JobRow = typeof jobs.$inferSelect;
+
+/** A mirror of every batch's aggregate, for the owner's list (GET /api/batches); BatchState is the authority. */
+export const batches = sqliteTable(
+  "batches",
+  {
+    id: text("id").primaryKey(),
+    owner: text("owner").notNull(),
+    status: text("status", { enum: BATCH_STATUSES }).notNull(),
+    total: integer("total").notNull(),
+    queued: integer("queued").notNull(),
+    running: integer("running").notNull(),
+    completed: integer("completed").notNull(),
+    failed: integer("failed").notNull(),
+    canceled: integer("canceled").notNull(),
+    percent: real("percent").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+    /** The batch object's event seq when this row was written; an older write never replaces a newer one. */
+    version: integer("version").notNull(),
+  },
+  (t) => [
+    index("batches_owner_created").on(t.owner, t.createdAt, t.id),
+    index("batches_owner_status_created").on(t.owner, t.status, t.createdAt, t.id),
+  ],
+);
+
+export type BatchRow = typeof batches.$inferSelect;
 
 /** What a key may do: call the client API, or lease its owner's pull jobs. */
 export const API_KEY_ROLES = ["client", "worker"] as const;

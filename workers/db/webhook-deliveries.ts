@@ -101,6 +101,10 @@ export function endpointDeliveries(d1: D1Database, owner: string, endpointId: st
   return deliveriesWhere(d1, and(eq(webhookDeliveries.owner, owner), eq(webhookDeliveries.endpointId, endpointId)), limit);
 }
 
+export function batchDeliveries(d1: D1Database, owner: string, batchId: string, limit: number) {
+  return deliveriesWhere(d1, and(eq(webhookDeliveries.owner, owner), eq(webhookDeliveries.batchId, batchId)), limit);
+}
+
 export function jobDeliveries(d1: D1Database, owner: string, jobId: string, limit: number) {
   return deliveriesWhere(d1, and(eq(webhookDeliveries.owner, owner), eq(webhookDeliveries.jobId, jobId)), limit);
 }
@@ -143,6 +147,7 @@ export function toDelivery(row: WebhookDeliveryRow, attempts: WebhookAttemptRow[
     endpoint_id: row.endpointId,
     url: row.url,
     job_id: row.jobId,
+    batch_id: row.batchId,
     event_type: row.eventType as WebhookEventType,
     seq: row.seq,
     status: row.status,

@@ -52,7 +52,11 @@ export const webhookDeliveries = sqliteTable(
     /** The endpoint, or null for a job's own webhook (then `url` is where it goes). */
     endpointId: text("endpoint_id"),
     url: text("url").notNull(),
-    jobId: text("job_id").notNull(),
+    /** The job a job event is about; null for a batch event. */
+    jobId: text("job_id"),
+    /** The batch a `batch.*` event is about; null for a job event. */
+    batchId: text("batch_id"),
+    /** The job's event seq, or the batch's for a batch event. */
     seq: integer("seq").notNull(),
     eventType: text("event_type").notNull(),
     /** The payload as the event left it (a completed job's download link is signed fresh per attempt). */
@@ -68,6 +72,7 @@ export const webhookDeliveries = sqliteTable(
   (t) => [
     index("webhook_deliveries_endpoint").on(t.endpointId, t.createdAt),
     index("webhook_deliveries_job").on(t.owner, t.jobId, t.createdAt),
+    index("webhook_deliveries_batch").on(t.owner, t.batchId, t.createdAt),
     index("webhook_deliveries_created").on(t.createdAt),
   ],
 );
@@ -83,7 +88,8 @@ export const webhookAttempts = sqliteTable(
     trigger: text("trigger", { enum: ["schedule", "redeliver"] }).notNull(),
     at: integer("at").notNull(),
     eventType: text("event_type").notNull(),
-    jobId: text("job_id").notNull(),
+    jobId: text("job_id"),
+    batchId: text("batch_id"),
     statusCode: integer("status_code"),
     error: text("error"),
     latencyMs: integer("latency_ms").notNull(),

@@ -1,5 +1,5 @@
 /** Builds the OpenAPI 3.1 document from the operation list and the protocol's zod schemas. */
-import { ErrorBody } from "../protocol";
+import { BatchWebhookPayload, ErrorBody, JobWebhookPayload, WEBHOOK_EVENT_TYPES } from "../protocol";
 import { SchemaComponents } from "./json-schema";
 import { OPERATIONS, type Credential, type Operation } from "./operations";
 
@@ -55,11 +55,26 @@ function operationObject(op: Operation, components: SchemaComponents): Json {
   };
 }
 
+/** OpenAPI 3.1 `webhooks`: what each event type POSTs to a receiver (Standard Webhooks headers). */
+function webhookObjects(components: SchemaComponents): Record<string, Json> {
+  const entries = WEBHOOK_EVENT_TYPES.map((type) => {
+    const [name, schema] = type.startsWith("batch.") ? ["BatchWebhookPayload", BatchWebhookPayload] as const : ["JobWebhookPayload", JobWebhookPayload] as const;
+    const post = {
+      summary: `${type}: signed with webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks)`,
+      requestBody: { required: true, content: { "application/json": { schema: components.named(name, schema) } } },
+      responses: { 200: { description: "Any 2xx delivers; anything else is retried" } },
+    };
+    return [type, { post }] as const;
+  });
+  return Object.fromEntries(entries);
+}
+
 /** The whole document; `serverUrl` is where this deployment answers. */
 export function buildOpenApiDocument(serverUrl: string): Json {
   const components = new SchemaComponents();
   const paths: Record<string, Json> = {};
   for (const op of OPERATIONS) (paths[op.path] ??= {})[op.method] = operationObject(op, components);
+  const webhooks = webhookObjects(components);
   return {
     openapi: "3.1.0",
     info: {
@@ -69,6 +84,7 @@ export function buildOpenApiDocument(serverUrl: string): Json {
     },
     servers: [{ url: serverUrl }],
     paths,
+    webhooks,
     components: {
       schemas: components.schemas,
       securitySchemes: Object.fromEntries(

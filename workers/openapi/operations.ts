@@ -33,6 +33,8 @@ import {
   JobResponse,
   LeaseRequest,
   LeaseResponse,
+  ListBatchesQuery,
+  ListBatchesResponse,
   ListJobsQuery,
   ListJobsResponse,
   OutputQuery,
@@ -162,7 +164,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "get", path: "/api/feed/ws", tag: "Live", summary: "Follow all of the owner's jobs over a WebSocket", security: ["viewerToken"], query: SocketQuery,
-    responses: { 101: { description: "Switching protocols; the messages are FeedMessage (`feed:job`: a list row)", schema: ["FeedMessage", FeedMessage] } },
+    responses: { 101: { description: "Switching protocols; the messages are FeedMessage (`feed:job`: a job's list row; `feed:batch`: a batch's)", schema: ["FeedMessage", FeedMessage] } },
   },
   {
     method: "post", path: "/api/batches", tag: "Batches", summary: "Create up to 500 jobs at once as one batch", security: ["apiKey"],
@@ -170,6 +172,15 @@ export const OPERATIONS: Operation[] = [
     headers: [{ name: "Idempotency-Key", description: "1-255 visible ASCII characters: the same key and body always answer the same batch and jobs." }],
     body: { schema: CreateBatchBody },
     responses: { 201: { description: "The batch and its jobs in the order given, each as POST /api/jobs answers it", schema: ["CreateBatchResponse", CreateBatchResponse] } },
+  },
+  {
+    method: "get", path: "/api/batches", tag: "Batches", summary: "List the owner's batches, newest first", security: reader, query: ListBatchesQuery,
+    description: "From the D1 mirror of the batches' objects (status changes at once, progress within MIRROR_INTERVAL_MS). An owner-scoped viewer token may read it; a job- or batch-scoped one may not.",
+    responses: { 200: { description: "A page of list rows and `next_cursor`", schema: ["ListBatchesResponse", ListBatchesResponse] } },
+  },
+  {
+    method: "get", path: "/api/batches/{id}/deliveries", tag: "Webhooks", summary: "The webhook deliveries of one batch (batch.completed / batch.finished)", security: owner, query: DeliveryLogQuery,
+    responses: { 200: { description: "Newest first", schema: ["DeliveryList", DeliveryList] } },
   },
   {
     method: "get", path: "/api/batches/{id}", tag: "Batches", summary: "Read a batch: the aggregate and a page of its members", security: reader, query: BatchQuery,

@@ -1,12 +1,17 @@
 /**
- * The batch API: create many jobs in one call, read the batch with a page of
- * its members, and cancel or retry its members as one.
+ * The batch API: create many jobs in one call, list the owner's batches (from
+ * the D1 mirror), read a batch with a page of its members, and cancel or
+ * retry its members as one.
  */
 import { Hono } from "hono";
-import { mayReadBatch, requireApiKey, requireReader } from "../auth/principal";
+import { mayReadBatch, requireApiKey, requireOwnerScope, requireReader } from "../auth/principal";
 import { batchLinks, batchNotFound, batchObject, validBatchId } from "../batches/batch-object";
 import { createBatch } from "../batches/create-batch";
 import { inChunks } from "../batches/in-chunks";
+import { listBatchRows, toBatchSummary } from "../db/batches";
+import { guardD1 } from "../db/d1-guard";
+import { decodeCursor } from "../db/jobs";
+import { batchDeliveries } from "../db/webhook-deliveries";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/context";
 import { jsonBody, validate } from "../http/middleware";
@@ -17,10 +22,13 @@ import {
   BatchQuery,
   CancelJobBody,
   CreateBatchBody,
+  DeliveryLogQuery,
+  ListBatchesQuery,
   type BatchActionResponse,
   type BatchResponse,
   type CreateBatchResponse,
   type JobStatus,
+  type ListBatchesResponse,
 } from "../protocol";
 import { takeJobCreations } from "../rate-limit/limit-job-creation";
 import { jobBody } from "./jobs";
@@ -65,6 +73,17 @@ export const batchRoutes = new Hono<AppEnv>()
     return c.json(response, 201, { Location: response.links.self });
   })
 
+  .get("/", requireReader(), requireOwnerScope, validate("query", ListBatchesQuery), async (c) => {
+    const { status, limit, cursor } = c.req.valid("query");
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (after === null) throw new ApiError(400, "invalid_cursor", "cursor is not one this API returned");
+    const page = await guardD1("batches.list", c.var.config.d1TimeoutMs, () =>
+      listBatchRows(c.env.DB, c.var.owner, { status, limit, after }),
+    );
+    const body: ListBatchesResponse = { batches: page.rows.map(toBatchSummary), next_cursor: page.nextCursor };
+    return c.json(body);
+  })
+
   .get("/:id", requireReader(), validBatchId, validate("query", BatchQuery), async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const id = c.req.param("id");
@@ -86,4 +105,12 @@ export const batchRoutes = new Hono<AppEnv>()
 
   .post("/:id/retry", requireApiKey, validBatchId, async (c) => {
     return c.json(await actOnMembers(c.env, c.var.owner, c.req.param("id"), ["failed"], { type: "retry" }));
+  })
+
+  /** The batch's webhook deliveries (`batch.completed` / `batch.finished`), newest first. */
+  .get("/:id/deliveries", requireApiKey, validBatchId, validate("query", DeliveryLogQuery), async (c) => {
+    const id = c.req.param("id");
+    const page = await batchObject(c.env, id).read(0, 0);
+    if (!page || page.owner !== c.var.owner) throw batchNotFound();
+    return c.json({ deliveries: await batchDeliveries(c.env.DB, c.var.owner, id, c.req.valid("query").limit) });
   });

@@ -115,7 +115,7 @@ export const webhookRoutes = new Hono<AppEnv>()
       delivery_id: id,
       attempt: delivery.attempts + 1,
       trigger: "redeliver",
-      receiver: delivery.endpointId ?? `job:${delivery.jobId}`,
+      receiver: delivery.endpointId ?? `job:${delivery.jobId ?? delivery.batchId}`,
     };
     const pending = { status: "pending", nextAttemptAt: Date.now() } as const;
     await setDeliveryStatus(c.env.DB, id, pending);

@@ -15,7 +15,7 @@ import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from "
 import { log } from "../log";
 import type { WebhookPayload } from "../protocol";
 import type { AttemptMessage } from "./messages";
-import { withDownload } from "./payload";
+import { jobPayloadOf, withDownload } from "./payload";
 import { postWebhook, type AttemptResult } from "./post-webhook";
 import { retryDelaySeconds, shouldDisable } from "./retry-schedule";
 import { newWebhookSecret, signWebhook, signingSecrets } from "./signing";
@@ -34,11 +34,11 @@ export type AttemptOutcome =
   | { kind: "failed" }
   | { kind: "skipped"; reason: string };
 
-/** The body for this attempt: a completed job's download link is signed now. */
+/** The body for this attempt: a completed job's download link is signed now (a batch's body is as stored). */
 async function bodyFor(env: Env, delivery: WebhookDeliveryRow, now: number): Promise<string> {
-  const payload = JSON.parse(delivery.payload) as WebhookPayload;
-  const job = payload.data.job;
-  if (job.status !== "completed" || job.output === null) return delivery.payload;
+  const payload = jobPayloadOf(JSON.parse(delivery.payload) as WebhookPayload);
+  const job = payload?.data.job;
+  if (!payload || !job || job.status !== "completed" || job.output === null) return delivery.payload;
   const config = readConfig(env);
   const link = await signDownloadUrl(config.signingSecret, delivery.origin, job.id, now, config.downloadTtlSeconds);
   return JSON.stringify(withDownload(payload, link));
@@ -91,6 +91,7 @@ function logRow(delivery: WebhookDeliveryRow, message: AttemptMessage, at: numbe
     at,
     eventType: delivery.eventType,
     jobId: delivery.jobId,
+    batchId: delivery.batchId,
     statusCode: result.statusCode,
     error: result.error,
     latencyMs: result.latencyMs,
@@ -123,6 +124,7 @@ export async function runAttempt(deps: WebhookDeps, message: AttemptMessage): Pr
   log.info("webhook.attempt", {
     delivery_id: delivery.id,
     job_id: delivery.jobId,
+    batch_id: delivery.batchId,
     event_type: delivery.eventType,
     attempt: message.attempt,
     status_code: result.statusCode,

@@ -22,7 +22,7 @@ export interface Effects {
 /** Handles one message of the webhook queue; throws when it should be retried as it is. */
 export async function processWebhookMessage(deps: WebhookDeps, body: unknown): Promise<Effects> {
   const message = WebhookMessage.parse(body); // a malformed body throws: retried, then dead-lettered
-  if (message.kind === "job_event") {
+  if (message.kind === "job_event" || message.kind === "batch_event") {
     const attempts = await fanOut(deps.env, message, deps.now());
     return { enqueue: attempts.map((m) => ({ message: m, delaySeconds: 0 })), deadLetter: [] };
   }
@@ -41,7 +41,7 @@ export async function processDeadLetter(deps: WebhookDeps, body: unknown): Promi
     log.warn("webhook.delivery_dead", { delivery_id: message.data.delivery_id, attempt: message.data.attempt });
     return;
   }
-  // A job event that kept failing to fan out: nothing more can be done than to say so.
+  // A job or batch event that kept failing to fan out: nothing more can be done than to say so.
   log.error("webhook.dead_letter", { body: message.success ? message.data : body });
 }
 
@@ -52,11 +52,13 @@ async function apply(env: Env, effects: Effects): Promise<void> {
   for (const message of effects.deadLetter) await env.WEBHOOK_DEAD_LETTERS.send(message);
 }
 
-/** Messages of one receiver (attempts) or one job (job events) are handled in order; different ones at once. */
+/** Messages of one receiver (attempts), one job or one batch (events) are handled in order; different ones at once. */
 function orderKey(body: unknown): string {
   const message = WebhookMessage.safeParse(body);
   if (!message.success) return "malformed";
-  return message.data.kind === "attempt" ? `r:${message.data.receiver ?? message.data.delivery_id}` : `j:${message.data.event.job.id}`;
+  const m = message.data;
+  if (m.kind === "attempt") return `r:${m.receiver ?? m.delivery_id}`;
+  return m.kind === "job_event" ? `j:${m.event.job.id}` : `b:${m.event.batch.id}`;
 }
 
 /** The webhook queue's consumer: a slow receiver (up to the timeout per attempt) holds up only its own messages. */

@@ -3,9 +3,9 @@
  * want them. `job:recovered` and `job:callback_refused` are for watchers and
  * operators, not for a customer's backend, so they are not sent.
  */
-import { DEFAULT_WEBHOOK_EVENTS, type JobEventType, type WebhookEventType } from "../protocol";
+import { DEFAULT_WEBHOOK_EVENTS, type JobEventType, type JobWebhookEventType, type WebhookEventType } from "../protocol";
 
-const WEBHOOK_TYPE: Partial<Record<JobEventType, WebhookEventType>> = {
+const WEBHOOK_TYPE: Partial<Record<JobEventType, JobWebhookEventType>> = {
   "job:created": "job.created",
   "job:started": "job.started",
   "job:progress": "job.progress",
@@ -18,11 +18,11 @@ const WEBHOOK_TYPE: Partial<Record<JobEventType, WebhookEventType>> = {
 };
 
 /** The webhook type of a job event, or null when the event is not sent. */
-export function webhookTypeOf(type: JobEventType): WebhookEventType | null {
+export function webhookTypeOf(type: JobEventType): JobWebhookEventType | null {
   return WEBHOOK_TYPE[type] ?? null;
 }
 
-/** The events an endpoint subscribes to: the ones it named, or the default (all but progress). */
+/** The events an endpoint subscribes to: the ones it named, or the default (all but progress, batch events included). */
 export function subscribedEvents(named: readonly WebhookEventType[] | null | undefined): WebhookEventType[] {
   return [...new Set(named && named.length > 0 ? named : DEFAULT_WEBHOOK_EVENTS)];
 }

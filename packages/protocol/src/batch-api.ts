@@ -1,11 +1,13 @@
 /**
  * Bodies of the batch routes: POST /api/batches (many jobs at once), GET
- * /api/batches/:id (the aggregate and a page of members), cancel and retry.
+ * /api/batches (the owner's batches, newest first), GET /api/batches/:id (the
+ * aggregate and a page of members), cancel and retry.
  */
 import * as z from "zod/mini";
-import { BatchMember, BatchView, MAX_BATCH_JOBS } from "./batch";
+import { BatchMember, BatchStatus, BatchSummary, BatchView, MAX_BATCH_JOBS } from "./batch";
 import { CreateJobBody, CreateJobResponse } from "./client-api";
 import { JsonValue } from "./job-input";
+import { queryInteger } from "./query";
 
 /** POST /api/batches: every item is a POST /api/jobs body. */
 export const CreateBatchBody = z.object({
@@ -47,3 +49,17 @@ export const BatchActionResponse = z.object({
 });
 export type BatchActionResponse = z.infer<typeof BatchActionResponse>;
 
+
+/** GET /api/batches?status=&limit=&cursor=: the owner's batches, newest first (keyset-paged). */
+export const ListBatchesQuery = z.object({
+  status: z.optional(BatchStatus),
+  limit: z._default(queryInteger(1, 100), 20),
+  cursor: z.optional(z.string().check(z.maxLength(200))),
+});
+export type ListBatchesQuery = Omit<z.input<typeof ListBatchesQuery>, "limit"> & { limit?: number };
+
+export const ListBatchesResponse = z.object({
+  batches: z.array(BatchSummary),
+  next_cursor: z.nullable(z.string()),
+});
+export type ListBatchesResponse = z.infer<typeof ListBatchesResponse>;

@@ -55,6 +55,22 @@ export const BatchView = z.object({
 });
 export type BatchView = z.infer<typeof BatchView>;
 
+/**
+ * A batch as the owner's list shows it (GET /api/batches and the owner
+ * feed's `feed:batch`): one bar, the counts and the status.
+ */
+export const BatchSummary = z.object({
+  id: z.string(),
+  status: BatchStatus,
+  total: z.int(),
+  counts: BatchCounts,
+  percent: z.number(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  finished_at: z.nullable(z.string()),
+});
+export type BatchSummary = z.infer<typeof BatchSummary>;
+
 /** One member job as the batch sees it: what a row of the batch page shows. */
 export const BatchMember = z.object({
   id: z.string(),

@@ -12,6 +12,7 @@ export * from "./client-api";
 export * from "./callbacks";
 export * from "./lease";
 export * from "./messages";
+export * from "./feed";
 export * from "./event-log";
 export * from "./batch";
 export * from "./batch-api";

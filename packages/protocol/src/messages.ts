@@ -1,6 +1,7 @@
 /**
  * WebSocket messages: a job's events and snapshot (GET /api/jobs/:id/ws),
- * the owner feed's rows (GET /api/feed/ws), and what a browser may send.
+ * the owner feed's job rows (GET /api/feed/ws; the whole feed is in
+ * feed.ts), and what a browser may send.
  */
 import * as z from "zod/mini";
 import { CALLBACK_NAMES } from "./callback-names";
@@ -73,5 +74,4 @@ export const FeedJobMessage = z.object({
 });
 export type FeedJobMessage = z.infer<typeof FeedJobMessage>;
 
-export const FeedMessage = FeedJobMessage;
-export type FeedMessage = z.infer<typeof FeedMessage>;
+

@@ -3,10 +3,15 @@
  * delivery carries, and the bodies of the /api/webhooks routes and their log.
  */
 import * as z from "zod/mini";
+import { BatchView } from "./batch";
 import { JobWithInput } from "./job-input";
 import { queryInteger } from "./query";
 
-/** What a webhook receiver can be told; `job.progress` is coalesced (at most one every few seconds per job). */
+/**
+ * What a webhook receiver can be told; `job.progress` is coalesced (at most
+ * one every few seconds per job). `batch.completed` / `batch.finished` are
+ * sent once each time a batch's last member finishes.
+ */
 export const WEBHOOK_EVENT_TYPES = [
   "job.created",
   "job.started",
@@ -17,6 +22,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "job.completed",
   "job.failed",
   "job.canceled",
+  "batch.completed",
+  "batch.finished",
 ] as const;
 export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
@@ -24,13 +31,38 @@ export type WebhookEventType = z.infer<typeof WebhookEventType>;
 /** Events an endpoint gets when it names none: all but progress. */
 export const DEFAULT_WEBHOOK_EVENTS: readonly WebhookEventType[] = WEBHOOK_EVENT_TYPES.filter((t) => t !== "job.progress");
 
-/** The body of every webhook: the job as GET /api/jobs/:id shows it, and the job's event seq. */
-export const WebhookPayload = z.object({
-  type: WebhookEventType,
-  /** When the event happened (ISO 8601); the webhook-timestamp header is when this attempt was sent. */
-  timestamp: z.string(),
+export const BATCH_WEBHOOK_EVENT_TYPES = ["batch.completed", "batch.finished"] as const satisfies readonly WebhookEventType[];
+export const BatchWebhookEventType = z.enum(BATCH_WEBHOOK_EVENT_TYPES);
+export type BatchWebhookEventType = z.infer<typeof BatchWebhookEventType>;
+export type JobWebhookEventType = Exclude<WebhookEventType, BatchWebhookEventType>;
+export const JobWebhookEventType = z.enum(
+  WEBHOOK_EVENT_TYPES.filter((t): t is JobWebhookEventType => !t.startsWith("batch.")) as [JobWebhookEventType, ...JobWebhookEventType[]],
+);
+
+/** When the event happened (ISO 8601); the webhook-timestamp header is when this attempt was sent. */
+const timestamp = z.string();
+
+/** The body of a job's webhook: the job as GET /api/jobs/:id shows it, and the job's event seq. */
+export const JobWebhookPayload = z.object({
+  type: JobWebhookEventType,
+  timestamp,
   data: z.object({ job: JobWithInput, seq: z.int() }),
 });
+export type JobWebhookPayload = z.infer<typeof JobWebhookPayload>;
+
+/**
+ * The body of a batch's webhook: the batch as GET /api/batches/:id shows it
+ * (with its counts by status), and the seq of the batch event that finished it.
+ */
+export const BatchWebhookPayload = z.object({
+  type: BatchWebhookEventType,
+  timestamp,
+  data: z.object({ batch: BatchView, seq: z.int() }),
+});
+export type BatchWebhookPayload = z.infer<typeof BatchWebhookPayload>;
+
+/** The body of every webhook: `data.job` for job events, `data.batch` for batch events. */
+export const WebhookPayload = z.union([JobWebhookPayload, BatchWebhookPayload]);
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 
 const WebhookEvents = z.array(WebhookEventType).check(z.minLength(1), z.maxLength(WEBHOOK_EVENT_TYPES.length));
@@ -103,7 +135,10 @@ export const Delivery = z.object({
   /** The endpoint (`/api/webhooks/:id`) it went to; null for a job's own webhook. */
   endpoint_id: z.nullable(z.string()),
   url: z.string(),
-  job_id: z.string(),
+  /** The job the event is about; null for a batch event. */
+  job_id: z.nullable(z.string()),
+  /** The batch a `batch.*` event is about; null for a job event. */
+  batch_id: z.nullable(z.string()),
   event_type: WebhookEventType,
   seq: z.int(),
   status: DeliveryStatus,

@@ -11,6 +11,7 @@ import {
   ErrorBody,
   EventLogResponse,
   JobWithInput,
+  ListBatchesResponse,
   ListJobsResponse,
   StatsResponse,
   type JobEvent,
@@ -114,6 +115,13 @@ export async function getBatch(id: string): Promise<BatchResponse | null> {
     if (err instanceof ApiRequestError && err.status === 404) return null;
     throw err;
   }
+}
+
+/** One page of the owner's batches, newest first. */
+export async function listBatches(cursor: string | null): Promise<ListBatchesResponse> {
+  const query = new URLSearchParams({ limit: "10" });
+  if (cursor) query.set("cursor", cursor);
+  return call(`/api/batches?${query}`, {}, (b) => ListBatchesResponse.parse(b));
 }
 
 /** Starts one batch of pull jobs of `kind`, one per input. */

@@ -5,12 +5,12 @@
  * row per member linking to its job page.
  */
 import { useEffect, useState } from "react";
-import type { JobStatus } from "@export-tracker/client";
-import type { BatchMember, BatchView } from "@export-tracker/client/batch";
+import type { BatchMember } from "@export-tracker/client/batch";
 import { useExportBatch } from "@export-tracker/client/react";
 import type { BatchResponse } from "@export-tracker/protocol";
 import { cancelBatch, getBatch, retryBatch } from "./api";
 import { viewerToken } from "./auth";
+import { batchBarStatus as barStatus } from "./batch-status";
 import { formatDateTime, formatDuration, formatPercent, shortId } from "./format";
 import { ConnectionPill, ProgressBar, StatusBadge } from "./parts";
 import { LoadedOr, useLoaded } from "./loaded-page";
@@ -30,12 +30,6 @@ export function BatchPage({ id }: { id: string }) {
       </LoadedOr>
     </main>
   );
-}
-
-/** The bar's colour: a finished batch shows as failed when a member failed, else as canceled. */
-function barStatus(batch: BatchView): JobStatus {
-  if (batch.status !== "finished") return batch.status;
-  return batch.counts.failed > 0 ? "failed" : "canceled";
 }
 
 function LiveBatch({ initial }: { initial: BatchResponse }) {

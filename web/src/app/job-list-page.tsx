@@ -1,7 +1,11 @@
-/** The owner's exports: counts on top, filters in the URL, a dense live table, older pages on demand. */
+/**
+ * The owner's exports: counts on top, the batches (when no filter is set),
+ * filters in the URL, a dense live table, older pages on demand.
+ */
 import { useEffect, useState } from "react";
 import { JOB_STATUSES, type JobStatus, type JobSummary } from "@export-tracker/client";
 import type { StatsResponse } from "@export-tracker/protocol";
+import { BatchTable } from "./batch-rows";
 import { formatAgo, formatDuration, formatPercent, shortId } from "./format";
 import { filtersSearch, parseFilters, type ListFilters } from "./list-filters";
 import { NewJobForm } from "./new-job-form";
@@ -14,7 +18,9 @@ const KNOWN_KINDS = ["gif.render"];
 
 export function JobListPage({ search }: { search: string }) {
   const filters = parseFilters(search);
-  const { rows, nextCursor, connection, loading, problem, loadMore, stats } = useJobList(filters);
+  const { rows, nextCursor, connection, loading, problem, loadMore, stats, batches } = useJobList(filters);
+  // Filters are of jobs (status, kind, id): a filtered view shows only the jobs that match.
+  const unfiltered = !filters.status && !filters.kind && !filters.q;
   const now = useNow(15_000);
   const setFilters = (next: Partial<ListFilters>) => navigate(`/${filtersSearch({ ...filters, ...next })}`, { replace: true });
   useEffect(() => {
@@ -30,6 +36,7 @@ export function JobListPage({ search }: { search: string }) {
       </div>
       <StatsBar stats={stats} active={filters.status} onPick={(status) => setFilters({ status })} />
       <NewJobForm />
+      {unfiltered && <BatchTable batches={batches} now={now} />}
       <div className="filters" role="search" aria-label="Filter exports">
         <label className="field inline">
           <span>Status</span>

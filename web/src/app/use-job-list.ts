@@ -1,12 +1,15 @@
 /**
  * The owner's job list, live: the first page is (re)loaded on every feed
  * (re)connect and on a filter change; feed messages update rows in place.
+ * The owner's batches ride on the same feed (`feed:batch`; useBatchList).
  * The stats on top are refetched when a feed message arrives (at most once a second).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { StatsResponse } from "@export-tracker/protocol";
 import { applyFeedMessage, applyPage, emptyJobList, subscribeToFeed, type ConnectionState } from "@export-tracker/client";
+import { batchFeedListener } from "@export-tracker/client/batch";
 import { listJobs, stats } from "./api";
+import { useBatchList } from "./use-batch-list";
 import { viewerToken } from "./auth";
 import { filtersSearch, matchesFilters, type ListFilters } from "./list-filters";
 
@@ -21,6 +24,7 @@ export function useJobList(filters: ListFilters) {
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
   const key = filtersSearch(filters);
+  const batches = useBatchList();
 
   const load = useCallback(async (cursor: string | null) => {
     const forFilters = filtersRef.current;
@@ -61,21 +65,25 @@ export function useJobList(filters: ListFilters) {
         setList((current) => applyFeedMessage(current, message));
         refreshStats();
       },
+      onOtherMessage: batchFeedListener(batches.onFeed),
       onConnection: (state) => {
         setConnection(state);
-        if (state === "live") void load(null);
+        if (state === "live") {
+          void load(null);
+          batches.reload();
+        }
       },
     });
     return () => {
       stop();
       if (statsDue.current) clearTimeout(statsDue.current);
     };
-  }, [load, refreshStats]);
+  }, [load, refreshStats, batches.onFeed, batches.reload]);
 
   const loadMore = useCallback(() => {
     if (list.nextCursor) void load(list.nextCursor);
   }, [list.nextCursor, load]);
 
   const rows = list.rows.filter((row) => matchesFilters(row, filters));
-  return { rows, nextCursor: list.nextCursor, connection, loading, problem, loadMore, stats: counts };
+  return { rows, nextCursor: list.nextCursor, connection, loading, problem, loadMore, stats: counts, batches: batches.list };
 }
