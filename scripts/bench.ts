@@ -17,7 +17,7 @@ import { runScenarios } from "./bench/run";
 
 const USAGE = `usage: npm run bench -- [--quick] [--only NAMES] [--out FILE]
   --quick   fewer reports and shorter rounds (2-4 minutes), for trying the harness
-  --only    comma-separated scenarios: latency,fanout,throughput,many-jobs,d1,cost,idle (default all)
+  --only    comma-separated scenarios: latency,fanout,throughput,many-jobs,d1,cost,idle,channel (default all)
   --out     where the JSON results go (default bench-results.json)
 Starts its own servers on free loopback ports; needs nothing running.`;
 
@@ -28,7 +28,7 @@ const FLAGS = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-export const SCENARIOS = ["latency", "fanout", "throughput", "many-jobs", "d1", "cost", "idle"] as const;
+export const SCENARIOS = ["latency", "fanout", "throughput", "many-jobs", "d1", "cost", "idle", "channel"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** The --only list, checked. */
