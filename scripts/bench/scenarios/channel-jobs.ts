@@ -5,6 +5,7 @@
  * window of them in flight, and one cancel timed from the POST to the
  * worker's `canceled`.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { ReportChannel } from "@export-tracker/worker";
 import { CreateJobResponse, ViewerTokenResponse, type CreateJobBody } from "../../../workers/protocol";
 import type { TrackerServer } from "../servers";
@@ -87,13 +88,21 @@ export function disorderedAcks(acked: ChannelLoad["acked"]): number {
 }
 
 /**
- * One cancel: a running job (its channel open, one heartbeat acked), then `POST /cancel`;
- * answers the ms from sending the POST until the worker's channel had `canceled`, and until the POST was answered.
+ * One cancel: a job with browsers watching (`watch` opens their sockets), its channel open and
+ * one heartbeat acked (it started), then, `runningMs` later, `POST /cancel`; answers the ms from
+ * sending the POST until the worker's channel had `canceled`, and until the POST was answered.
  */
-export async function timeCancel(server: TrackerServer, token: string): Promise<{ told: number; answered: number }> {
+export async function timeCancel(
+  server: TrackerServer,
+  token: string,
+  watch: (wsUrl: string) => Promise<void>,
+  runningMs: number,
+): Promise<{ told: number; answered: number }> {
   const job = await channelJob(server, token);
   try {
+    await watch(job.wsUrl);
     await job.channel.send({ type: "heartbeat" });
+    if (runningMs > 0) await sleep(runningMs);
     const told = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`channel: no canceled for ${job.id} within ${CANCEL_WAIT_MS} ms`)), CANCEL_WAIT_MS);
       job.channel.signal.addEventListener("abort", () => (clearTimeout(timer), resolve(clock())), { once: true });

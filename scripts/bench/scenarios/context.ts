@@ -29,7 +29,7 @@ export interface Sizes {
   idleSockets: number;
   /** Least idle time before the idle update (past the ~10 s hibernation). */
   idleWaitMs: number;
-  /** Worker channel: rounds x seconds of sustained reports, paced reports per round, jobs canceled. */
+  /** Worker channel: rounds x seconds of sustained reports, paced reports per round, jobs canceled (of each kind). */
   channelRounds: number;
   channelRoundSeconds: number;
   channelPacedPerRound: number;
@@ -51,9 +51,9 @@ export const FULL: Sizes = {
   idleSockets: 1000,
   idleWaitMs: 15_000,
   channelRounds: 2,
-  channelRoundSeconds: 4,
-  channelPacedPerRound: 50,
-  cancelJobs: 50,
+  channelRoundSeconds: 3,
+  channelPacedPerRound: 40,
+  cancelJobs: 30,
 };
 
 export const QUICK: Sizes = {
@@ -73,7 +73,7 @@ export const QUICK: Sizes = {
   channelRounds: 1,
   channelRoundSeconds: 3,
   channelPacedPerRound: 30,
-  cancelJobs: 20,
+  cancelJobs: 10,
 };
 
 export interface Context {
