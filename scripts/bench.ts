@@ -17,7 +17,7 @@ import { runScenarios } from "./bench/run";
 
 const USAGE = `usage: npm run bench -- [--quick] [--only NAMES] [--out FILE]
   --quick   fewer reports and shorter rounds (2-4 minutes), for trying the harness
-  --only    comma-separated scenarios: latency,fanout,throughput,many-jobs,d1,cost,idle (default all)
+  --only    comma-separated scenarios: latency,fanout,throughput,many-jobs,d1,cost,idle,channel (default all)
   --out     where the JSON results go (default bench-results.json)
   --profile DIR  also take a CPU profile of the tracker per scenario (DIR/<scenario>.cpuprofile);
             sampling slows the tracker, so do not compare a profiled run's figures
@@ -31,7 +31,7 @@ const FLAGS = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-export const SCENARIOS = ["latency", "fanout", "throughput", "many-jobs", "d1", "cost", "idle"] as const;
+export const SCENARIOS = ["latency", "fanout", "throughput", "many-jobs", "d1", "cost", "idle", "channel"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** The --only list, checked. */

@@ -5,7 +5,9 @@
  * Worker without one refuses requests and says which secret to set.
  */
 import { z } from "zod";
+import { progressIntervalMs } from "./channel/progress-coalescing";
 import { parseOwnerLimits } from "./dispatch/owner-limit";
+import { CHANNEL_LIMITS } from "./protocol";
 
 export class ConfigError extends Error {}
 
@@ -39,6 +41,7 @@ const ConfigSchema = z.object({
   ALLOW_LOOPBACK_WEBHOOKS: z.string().optional(),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   WEBHOOK_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+  BROWSER_PROGRESS_PER_SECOND: z.coerce.number().min(0).default(CHANNEL_LIMITS.progressEventsPerSecond),
 });
 
 export interface Config {
@@ -76,6 +79,8 @@ export interface Config {
   webhookTimeoutMs: number;
   /** Least time between two job.progress webhooks of one job. */
   webhookProgressIntervalMs: number;
+  /** Least time between two `job:progress` events browsers get of one job (0: every report). */
+  browserProgressIntervalMs: number;
 }
 
 function ownerLimits(text: string): Map<string, number> {
@@ -124,5 +129,6 @@ function parseConfig(env: Env): Config {
     allowLoopbackWebhooks: c.ALLOW_LOOPBACK_WEBHOOKS === "true",
     webhookTimeoutMs: c.WEBHOOK_TIMEOUT_MS,
     webhookProgressIntervalMs: c.WEBHOOK_PROGRESS_INTERVAL_MS,
+    browserProgressIntervalMs: progressIntervalMs(c.BROWSER_PROGRESS_PER_SECOND),
   };
 }

@@ -19,6 +19,7 @@ import { idle } from "./scenarios/idle";
 import { latency } from "./scenarios/latency";
 import { manyJobs } from "./scenarios/many-jobs";
 import { throughput } from "./scenarios/throughput";
+import { channel } from "./scenarios/channel";
 import { printTable, type Results } from "./report";
 import { Profiler } from "./profiler";
 import type { ScenarioName } from "../bench";
@@ -43,6 +44,7 @@ const SCENARIO_RUNS: Partial<Record<ScenarioName, Scenario>> = {
   d1: d1Rate,
   cost,
   idle,
+  channel,
 };
 
 const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
@@ -56,15 +58,24 @@ export async function runScenarios(options: { quick: boolean; scenarios: Scenari
   let profiler: Profiler | null = null;
   const outcomes: Record<string, ScenarioOutcome> = {};
   try {
-    const [floor, tracker] = await Promise.all([startFloor(), startTracker()]);
-    servers.push(floor, tracker);
-    console.log(`floor ${floor.url}, tracker ${tracker.url} (started in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    const withChannel = options.scenarios.includes("channel");
+    const [floor, tracker, channelServer] = await Promise.all([
+      startFloor(),
+      startTracker(),
+      withChannel ? startTracker({ cappedProgress: true }) : null,
+    ]);
+    servers.push(floor, tracker, ...(channelServer ? [channelServer] : []));
+    console.log(
+      `floor ${floor.url}, tracker ${tracker.url}${channelServer ? `, channel tracker ${channelServer.url}` : ""} ` +
+        `(started in ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    );
     subscribers = new Subscribers(SUBSCRIBER_THREADS);
     if (options.profileDir) profiler = await Profiler.connect(tracker.inspectorPort);
     const ctx: Context = {
       floor: floorTarget(floor),
       tracker: trackerTarget(tracker as TrackerServer),
       trackerServer: tracker as TrackerServer,
+      channelServer,
       subscribers,
       sizes,
     };

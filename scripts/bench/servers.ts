@@ -1,9 +1,13 @@
 /**
- * The two servers the bench compares, each a real `wrangler dev` (the
+ * The servers the bench compares, each a real `wrangler dev` (the
  * project's wrangler) on a free loopback port with its own temp state:
  *   - the tracker: the project's Worker (through tracker/entry.ts, which only
  *     counts calls), migrated D1 with the bench's write-counting triggers, a
  *     fresh signing secret and a client key made as the e2e helpers make them;
+ *     with the browser progress cap off, since the HTTP scenarios check every
+ *     report on every socket against a floor that sends every one;
+ *   - the channel tracker: the same, with the default cap (what users get),
+ *     for the worker-channel scenario only;
  *   - the floor: floor/worker.ts, a bare relay object.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -21,7 +25,7 @@ const ENV = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COL
 const START_TIMEOUT_MS = 90_000;
 
 export interface Server {
-  name: "floor" | "tracker";
+  name: "floor" | "tracker" | "channel-tracker";
   url: string;
   /** The wrangler process; workerd runs as its child. */
   pid: number;
@@ -106,8 +110,11 @@ export function startFloor(): Promise<Server> {
   return startWrangler("floor", ["--config", "scripts/bench/floor/wrangler.toml"], state);
 }
 
-/** The tracker: migrated local D1 with write counters, a client key, the project's config with a fresh secret. */
-export async function startTracker(): Promise<TrackerServer> {
+/**
+ * A tracker: migrated local D1 with write counters, a client key, the project's config with a
+ * fresh secret; `cappedProgress` keeps the default BROWSER_PROGRESS_PER_SECOND, else it is 0 (off).
+ */
+export async function startTracker(options: { cappedProgress?: boolean } = {}): Promise<TrackerServer> {
   // wrangler.toml serves web/dist; a fresh clone has not built it yet.
   if (!existsSync(join(ROOT, "web/dist/index.html"))) run("npm", ["run", "build"]);
   const state = mkdtempSync(join(tmpdir(), "bench-tracker-"));
@@ -120,8 +127,11 @@ export async function startTracker(): Promise<TrackerServer> {
     SIGNING_SECRET: randomBytes(32).toString("hex"),
     // The bench creates a few hundred jobs in a minute; the per-key limit is not what it measures.
     JOBS_PER_MINUTE: "100000",
+    // Every report is broadcast: the HTTP scenarios match each one on every socket, as the floor sends each.
+    ...(options.cappedProgress ? {} : { BROWSER_PROGRESS_PER_SECOND: "0" }),
   };
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
-  const server = await startWrangler("tracker", ["scripts/bench/tracker/entry.ts", ...varArgs], state);
+  const name = options.cappedProgress ? "channel-tracker" : "tracker";
+  const server = await startWrangler(name, ["scripts/bench/tracker/entry.ts", ...varArgs], state);
   return { ...server, apiKey, mirrorIntervalMs: mirrorIntervalMs() };
 }

@@ -4,6 +4,7 @@ export type Request =
   | { op: "open"; id: number; group: string; urls: { index: number; url: string }[] }
   | { op: "waitFor"; id: number; group: string; key: string; timeoutMs: number }
   | { op: "check"; id: number; group: string; expected: Record<number, string[]> | null; expectedAll: string[] | null }
+  | { op: "arrivals"; id: number; group: string }
   | { op: "close"; id: number; group: string };
 
 /** Loss and order over a group's sockets. */
@@ -24,4 +25,5 @@ export type Reply =
   | { id: number; failed: string | null }
   | { id: number; arrivals: number[]; missing: number }
   | { id: number; check: CheckResult }
+  | { id: number; arrivals: [key: string, at: number][] }
   | { id: number };

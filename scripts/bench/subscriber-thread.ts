@@ -151,6 +151,13 @@ function check(id: number, name: string, expected: Record<number, string[]> | nu
   reply({ id, check: result });
 }
 
+/** Every socket's first arrival of every report key it got, as [key, at] pairs. */
+function arrivals(id: number, name: string): void {
+  const all: [string, number][] = [];
+  for (const socket of groups.get(name)?.sockets ?? []) for (const [key, at] of socket.arrivals) all.push([key, at]);
+  reply({ id, arrivals: all });
+}
+
 function close(id: number, name: string): void {
   for (const socket of groups.get(name)?.sockets ?? []) {
     try {
@@ -171,6 +178,8 @@ parentPort!.on("message", (request: Request) => {
       return waitFor(request.id, request.group, request.key, request.timeoutMs);
     case "check":
       return check(request.id, request.group, request.expected, request.expectedAll);
+    case "arrivals":
+      return arrivals(request.id, request.group);
     case "close":
       return close(request.id, request.group);
   }

@@ -93,6 +93,14 @@ export class Subscribers {
     return total;
   }
 
+  /** Every arrival of every report key on every socket of the group, as [key, at] pairs (for latency under load). */
+  async arrivals(group: string): Promise<[key: string, at: number][]> {
+    const replies = await Promise.all(
+      this.holders(group).map((t) => this.ask<{ id: number; arrivals: [string, number][] }>(t, { op: "arrivals", group })),
+    );
+    return replies.flatMap((r) => r.arrivals);
+  }
+
   async close(group: string): Promise<void> {
     await Promise.all(this.holders(group).map((t) => this.ask(t, { op: "close", group })));
     this.sizes.delete(group);

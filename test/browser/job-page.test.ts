@@ -52,6 +52,7 @@ describeInChromium("the job page in Chromium", (h) => {
     }
     expect(await page.textContent("[data-testid=percent]")).toBe("62%");
     await worker.progress(100, "encode");
+    await progressBar(page, 100); // shown before the upload, so the timeline's progress run ends at 100 %
     const content = `pretend gif for ${jobId}\n`.repeat(50);
     await worker.upload(content, "launch.gif", "image/gif");
     await worker.complete();

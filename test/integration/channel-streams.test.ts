@@ -1,12 +1,25 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { ChannelStore } from "../../workers/channel/channel-store";
 import { describe, expect, it } from "vitest";
-import { PROGRESS_EVENT_INTERVAL_MS } from "../../workers/channel/progress-coalescing";
+import { readConfig } from "../../workers/config";
+import type { ExportJobState } from "../../workers/jobs/export-job-state";
 import { CHANNEL_LIMITS, type JobLogMessage, type JobPreviewMessage, type LogPage, type ServerMessage } from "../../workers/protocol";
 import { hasExtra, openChannel, waitForExtra } from "../channel-helpers";
-import { api, createJob, getJob, jobStub, openFeed, postJson, withKey } from "../helpers";
+import { api, callback, createJob, eventLog, getJob, jobStub, openFeed, postJson, withKey, type Feed } from "../helpers";
 
 const ofType = (type: ServerMessage["type"]) => (m: ServerMessage) => m.type === type;
+/** The suite runs with the default browser cap (BROWSER_PROGRESS_PER_SECOND unset: 30 a second). */
+const INTERVAL_MS = readConfig(env).browserProgressIntervalMs;
+
+/** What every coalesced burst must give browsers: fewer broadcasts than reports, bounded by the rate, seq gap-free. */
+function expectCoalesced(feed: Feed, reports: number, elapsedMs: number): void {
+  const progress = feed.messages.filter((m) => m.type === "job:progress");
+  expect(progress.length).toBeLessThan(reports);
+  expect(progress.length).toBeLessThanOrEqual(Math.ceil(elapsedMs / INTERVAL_MS) + 2);
+  const seqs = feed.messages.map((m) => ("seq" in m ? m.seq : -1));
+  expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+}
 
 describe("progress from the channel, as browsers see it", () => {
   it("merges a burst into bounded broadcasts with seq rising by one and the final state exact", async () => {
@@ -23,16 +36,59 @@ describe("progress from the channel, as browsers see it", () => {
     await runDurableObjectAlarm(jobStub(created.job.id));
     const last = await feed.waitFor((m) => m.type === "job:progress" && m.job.progress.done === n);
 
-    const progress = feed.messages.filter((m) => m.type === "job:progress");
-    expect(progress.length).toBeLessThan(n);
-    expect(progress.length).toBeLessThanOrEqual(Math.ceil(elapsed / PROGRESS_EVENT_INTERVAL_MS) + 2);
-    const seqs = feed.messages.map((m) => ("seq" in m ? m.seq : -1));
-    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
-    expect(last.seq).toBe(seqs.at(-1));
+    expectCoalesced(feed, n, elapsed);
+    expect(last.seq).toBe((feed.messages.at(-1) as { seq: number }).seq);
     expect((await getJob(created.job.id)).progress.done).toBe(n);
     channel.close();
     feed.close();
   }, 30_000);
+});
+
+describe("progress from HTTP callbacks, as browsers see it", () => {
+  it("merges fast callbacks into bounded broadcasts with seq rising by one and the final state exact", async () => {
+    const created = await createJob();
+    const feed = await openFeed(created.job.id);
+    await feed.waitFor(ofType("job:snapshot"));
+    const started = Date.now();
+    const n = 150;
+    for (let i = 1; i <= n; i++) {
+      const { status, body } = await callback(created, "progress", { done: i, total: n });
+      expect(status).toBe(200);
+      expect(body.ok).toBe(true);
+    }
+    const elapsed = Date.now() - started;
+    await runDurableObjectAlarm(jobStub(created.job.id)); // a held-back newest value (the alarm may have fired already)
+    const last = await feed.waitFor((m) => m.type === "job:progress" && m.job.progress.done === n);
+
+    expectCoalesced(feed, n, elapsed);
+    expect(last.seq).toBe((feed.messages.at(-1) as { seq: number }).seq);
+    const log = await eventLog(created.job.id);
+    expect(log.at(-1)).toMatchObject({ type: "job:progress", seq: last.seq, job: { progress: { done: n } } });
+    expect((await getJob(created.job.id)).progress.done).toBe(n);
+    feed.close();
+  }, 30_000);
+
+  it("holds a report that comes too soon and publishes it from the alarm with the next seq", async () => {
+    const created = await createJob();
+    await callback(created, "progress", { done: 1, total: 10 });
+    const stub = jobStub(created.job.id);
+    // The route's own call on the object, twice in one turn of the object's clock: the second is held back.
+    const held = await runInDurableObject(stub, async (instance: ExportJobState, state) => {
+      for (const done of [2, 3]) await instance.callback("progress", { type: "progress", attempt: 1, report: { done, total: 10 } });
+      return new ChannelStore(state.storage).read().coalesce.heldSince;
+    });
+    expect(held).not.toBeNull();
+    const before = (await eventLog(created.job.id)).at(-1) as { seq: number; job: { progress: { done: number } } };
+    expect(before.job.progress.done).toBeLessThan(3);
+    expect((await getJob(created.job.id)).progress.done).toBe(3);
+
+    const feed = await openFeed(created.job.id, `?since=${before.seq}`);
+    await runDurableObjectAlarm(stub); // no report follows: only the alarm (this one, or the runtime's) can publish it
+    const flushed = await feed.waitFor((m) => m.type === "job:progress" && m.job.progress.done === 3);
+    expect(flushed.seq).toBe(before.seq + 1);
+    expect(feed.messages.map((m) => ("seq" in m ? m.seq : null))).toEqual([before.seq + 1]);
+    feed.close();
+  });
 });
 
 describe("logs", () => {

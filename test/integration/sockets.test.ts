@@ -2,7 +2,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { EVENT_LOG_LIMIT } from "../../workers/jobs/job-store";
 import type { ServerMessage } from "../../workers/protocol";
-import { api, callback, createJob, jobStub, openFeed, sleep, uploadOutput, withKey } from "../helpers";
+import { api, callback, createJob, jobStub, openFeed, postJson, sleep, uploadOutput, withKey } from "../helpers";
 
 const ofType = (type: ServerMessage["type"]) => (m: ServerMessage) => m.type === type;
 
@@ -37,15 +37,16 @@ describe("job feed over WebSocket", () => {
 
   it("resumes with ?since= by sending only the missed events", async () => {
     const created = await createJob();
+    // Status events, which the browser rate rule for progress never holds back.
     await callback(created, "progress", { percent: 10 });
-    await callback(created, "progress", { percent: 20 });
-    await callback(created, "progress", { percent: 30 });
+    await callback(created, "error", { error: "spot instance reclaimed", retryable: true });
+    await postJson(`/api/jobs/${created.job.id}/cancel`, {}, withKey());
     const feed = await openFeed(created.job.id, "?since=3");
     await feed.waitFor((m) => m.seq === 5);
     await sleep(50);
     expect(feed.messages.map((m) => [m.type, m.seq])).toEqual([
-      ["job:progress", 4],
-      ["job:progress", 5],
+      ["job:requeued", 4],
+      ["job:canceled", 5],
     ]);
     feed.close();
   });
@@ -53,13 +54,14 @@ describe("job feed over WebSocket", () => {
   it("sends a fresh snapshot when the missed events have left the log", async () => {
     const created = await createJob();
     const stub = jobStub(created.job.id);
+    // Events the browser rate rule for progress never holds back: refused callbacks, logged one each.
     for (let i = 1; i <= EVENT_LOG_LIMIT + 5; i++) {
-      await stub.apply({ type: "progress", attempt: 1, report: { percent: (i / (EVENT_LOG_LIMIT + 5)) * 100 } });
+      await stub.recordRefusedCallback({ callback: "progress", status: 401, code: "bad_token", message: "test", attempt: null });
     }
     const feed = await openFeed(created.job.id, "?since=2");
     const first = await feed.waitFor(() => true);
     expect(first.type).toBe("job:snapshot");
-    expect(first.seq).toBe(EVENT_LOG_LIMIT + 5 + 2);
+    expect(first.seq).toBe(EVENT_LOG_LIMIT + 5 + 1);
     const kept = await runInDurableObject(stub, (_o, state) =>
       state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n,
     );

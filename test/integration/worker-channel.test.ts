@@ -77,6 +77,22 @@ describe("the worker channel", () => {
     expect(await channel.waitFor((m) => m.type === "closing")).toMatchObject({ code: CHANNEL_CLOSE.canceled });
   });
 
+  it("gives browsers a cancel's event in seq order while reports race it", async () => {
+    const created = await createJob();
+    const channel = await openChannel(created);
+    await channel.request({ type: "heartbeat", id: "h" });
+    const feed = await openFeed(created.job.id, "?since=2");
+    const reports = Array.from({ length: 5 }, (_, i) => callback(created, "progress", { percent: 10 + i }));
+    const canceled = postJson(`/api/jobs/${created.job.id}/cancel`, { reason: "user" }, withKey());
+    await Promise.all([...reports, canceled]);
+    await channel.waitFor((m) => m.type === "canceled");
+    const logged = (await eventLog(created.job.id)).filter((e) => e.seq > 2);
+    await feed.waitFor((m) => m.seq === logged.at(-1)!.seq);
+    expect(feed.messages.map((m) => m.seq)).toEqual(logged.map((e) => e.seq));
+    expect(feed.messages.some((m) => m.type === "job:canceled")).toBe(true);
+    feed.close();
+  });
+
   it("acks complete, then closes the channel as finished", async () => {
     const created = await createJob();
     const channel = await openChannel(created);

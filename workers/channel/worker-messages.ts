@@ -23,7 +23,7 @@ export interface ChannelHost {
   report(
     name: CallbackName,
     command: WorkerCommand,
-    options: { coalesce: boolean; alsoWrite(seq: number): void; answer(outcome: CallbackOutcome): void },
+    options: { alsoWrite(seq: number): void; answer(outcome: CallbackOutcome): void },
   ): Promise<void>;
   /** Appends log lines of `attempt`; same contract. */
   log(
@@ -58,5 +58,5 @@ export async function handleWorkerFrame(
   };
   const command = toWorkerCommand(report, worker.attempt);
   if (report.type === "log") await host.log(worker.attempt, report.lines, options);
-  else if (command) await host.report(callbackNameOf(report), command, { ...options, coalesce: true });
+  else if (command) await host.report(callbackNameOf(report), command, options);
 }

@@ -66,8 +66,12 @@ export function acceptWorkerSocket(ctx: DurableObjectState, job: JobState, attem
   return new Response(null, { status: 101, webSocket: client });
 }
 
-/** After a commit: pushes `canceled` and closes the sockets whose attempt can no longer report. */
-export function settleWorkerSockets(ctx: DurableObjectState, job: JobState): void {
+/**
+ * After a commit: pushes `canceled` and closes the sockets whose attempt can no longer report.
+ * Answers whether it told any socket something.
+ */
+export function settleWorkerSockets(ctx: DurableObjectState, job: JobState): boolean {
+  let told = false;
   for (const ws of ctx.getWebSockets(WORKER_TAG)) {
     const attachment = workerAttachment(ws);
     if (!attachment) continue;
@@ -78,6 +82,10 @@ export function settleWorkerSockets(ctx: DurableObjectState, job: JobState): voi
       closeWorker(ws, CHANNEL_CLOSE.canceled, "the job was canceled");
     } else if (isTerminal(job.status)) {
       closeWorker(ws, CHANNEL_CLOSE.finished, `the job is ${job.status}`);
+    } else {
+      continue;
     }
+    told = true;
   }
+  return told;
 }

@@ -56,6 +56,8 @@ export class ExportJobState extends DurableObject<Env> {
   /** The worker channel's storage: applied report ids, progress coalescing, logs, the preview. */
   private readonly channel: ChannelStore;
   private readonly streams: JobStreams;
+  /** The last broadcast under way (see publish): the next one goes after it. */
+  private broadcasts: Promise<void> = Promise.resolve();
   /** The alarm as last set by this instance; undefined until read from storage (the authority) once. */
   private alarmAt: number | null | undefined;
 
@@ -120,7 +122,10 @@ export class ExportJobState extends DurableObject<Env> {
     const now = Date.now();
     const result = transition(stored.job, command, now, { retryBackoffMs: this.config.retryBackoffMs });
     if (!result.ok) return { ok: false, refusal: result.refusal, job: stored.job };
-    if (result.job !== stored.job) await this.save(stored.job, result.job, result.events, now, "wait");
+    if (result.job !== stored.job) {
+      const shown = this.forBrowsers(result.events, now);
+      await this.afterSave(this.commit(stored.job, result.job, shown.drafts, now, shown.write), now, "wait");
+    }
     return { ok: true, job: result.job };
   }
 
@@ -136,13 +141,13 @@ export class ExportJobState extends DurableObject<Env> {
 
   /**
    * Every worker report, HTTP or channel, ends here: one read, one `transition`, one commit.
-   * Channel reports are coalesced for browsers (see progress-coalescing.ts) and remember their id
-   * in the same transaction (`alsoWrite`); `answer` is told once the commit is made.
+   * Progress is coalesced for browsers (see progress-coalescing.ts); channel reports remember their
+   * id in the same transaction (`alsoWrite`); `answer` is told once the commit is made.
    */
   private async report(
     name: CallbackName,
     command: WorkerCommand,
-    options: { coalesce?: boolean; alsoWrite?(seq: number): void; answer(outcome: CallbackOutcome): void },
+    options: { alsoWrite?(seq: number): void; answer(outcome: CallbackOutcome): void },
   ): Promise<void> {
     const stored = this.store.load();
     if (!stored) return options.answer({ ok: false, refusal: NOT_FOUND, job: null });
@@ -156,14 +161,26 @@ export class ExportJobState extends DurableObject<Env> {
       return this.afterSave(events, now);
     }
     if (result.job === stored.job) return options.answer({ ok: true, job: brief(stored) });
-    const channel = this.channel.read();
-    const decision = options.coalesce ? coalesceProgress(channel.coalesce, result.events, now) : null;
-    const events = this.commit(stored.job, result.job, decision?.drafts ?? result.events, now, (seq) => {
-      if (decision && decision.state !== channel.coalesce) this.channel.write({ ...channel, coalesce: decision.state });
+    const shown = this.forBrowsers(result.events, now);
+    const events = this.commit(stored.job, result.job, shown.drafts, now, (seq) => {
+      shown.write();
       options.alsoWrite?.(seq);
     });
     options.answer({ ok: true, job: brief(this.store.load()!) });
     await this.afterSave(events, now);
+  }
+
+  /**
+   * The browser rate rule (progress-coalescing.ts) for one update's drafts: the drafts to append
+   * now, and the write of the rule's state, to run inside the update's transaction.
+   */
+  private forBrowsers(drafts: readonly EventDraft[], now: number): { drafts: EventDraft[]; write(): void } {
+    const channel = this.channel.read();
+    const decision = coalesceProgress(channel.coalesce, drafts, now, this.config.browserProgressIntervalMs);
+    const write = () => {
+      if (decision.state !== channel.coalesce) this.channel.write({ ...channel, coalesce: decision.state });
+    };
+    return { drafts: decision.drafts, write };
   }
 
   /** The channel's view of this object (see workers/channel/worker-messages.ts). */
@@ -300,13 +317,9 @@ export class ExportJobState extends DurableObject<Env> {
     const result = transition(stored.job, { type: "tick" }, now, { retryBackoffMs: this.config.retryBackoffMs });
     const job = result.ok ? result.job : stored.job;
     // The clock's events, and a progress held back for browsers whose interval has passed.
-    const channel = this.channel.read();
-    const decision = coalesceProgress(channel.coalesce, result.ok ? result.events : [], now);
-    if (job !== stored.job || decision.drafts.length > 0) {
-      const events = this.commit(stored.job, job, decision.drafts, now, () => {
-        if (decision.state !== channel.coalesce) this.channel.write({ ...channel, coalesce: decision.state });
-      });
-      await this.publish(events);
+    const shown = this.forBrowsers(result.ok ? result.events : [], now);
+    if (job !== stored.job || shown.drafts.length > 0) {
+      await this.publish(this.commit(stored.job, job, shown.drafts, now, shown.write));
     }
     await this.runEffects(now);
     await this.scheduleAlarm();
@@ -341,13 +354,25 @@ export class ExportJobState extends DurableObject<Env> {
     return runs ? runs.then(() => this.runEffects(Date.now())) : Promise.resolve();
   }
 
-  /** Sends the events to browsers, then tells the worker's socket what the commit means for it. */
+  /**
+   * Tells the worker's socket what the commit means for it (`canceled` above all), then sends the
+   * events to browsers. When the worker was told something, the broadcast waits until the commit
+   * is durable (`sync`), which is when the output gate lets the worker's frame go: so it leaves
+   * first instead of behind the frames of every watching browser (with 300 watching, the push
+   * took 11 ms p50 / 74 ms p90 without the wait, 3 / 7 ms with it). Broadcasts are chained so
+   * that one waiting never lets a later commit's frames overtake it.
+   */
   private async publish(events: StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const frames = await this.render(events);
-    for (const ws of this.ctx.getWebSockets(BROWSER_TAG)) for (const frame of frames) this.sendFrame(ws, frame);
     const job = this.store.load()?.job;
-    if (job) settleWorkerSockets(this.ctx, job);
+    const durable = job && settleWorkerSockets(this.ctx, job) ? this.ctx.storage.sync() : null;
+    const turn = this.broadcasts.then(async () => {
+      await durable;
+      const frames = await this.render(events);
+      for (const ws of this.ctx.getWebSockets(BROWSER_TAG)) for (const frame of frames) this.sendFrame(ws, frame);
+    });
+    this.broadcasts = turn.catch(() => undefined);
+    await turn;
   }
 
   /** Sends a client what it missed since `since`, or a snapshot when that is no longer in the log. */
@@ -424,7 +449,7 @@ export class ExportJobState extends DurableObject<Env> {
       nextJobDeadline(stored.job),
       nextRetentionAt(stored.job, this.config),
       this.afterCommit.wakeAt(),
-      flushAt(this.channel.read().coalesce),
+      flushAt(this.channel.read().coalesce, this.config.browserProgressIntervalMs),
     ].filter((t): t is number => t !== null);
     const at = times.length > 0 ? Math.min(...times) : null;
     if (at === this.alarmAt || (at !== null && this.alarmAt !== null && this.alarmAt <= at)) return;

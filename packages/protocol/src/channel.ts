@@ -17,7 +17,7 @@ export const CHANNEL_LIMITS = {
   maxMessageBytes: 16 * 1024,
   /** Report ids remembered per attempt for idempotent resends (at least the last this many). */
   rememberedIds: 1000,
-  /** Browsers get at most this many `job:progress` events a second per job from channel reports. */
+  /** Browsers get at most this many `job:progress` events a second per job, by default (BROWSER_PROGRESS_PER_SECOND). */
   progressEventsPerSecond: 30,
   /** A log line longer than this (UTF-8 bytes) is cut. */
   maxLogLineBytes: 2048,

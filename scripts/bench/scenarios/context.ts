@@ -29,6 +29,11 @@ export interface Sizes {
   idleSockets: number;
   /** Least idle time before the idle update (past the ~10 s hibernation). */
   idleWaitMs: number;
+  /** Worker channel: rounds x seconds of sustained reports, paced reports per round, jobs canceled (of each kind). */
+  channelRounds: number;
+  channelRoundSeconds: number;
+  channelPacedPerRound: number;
+  cancelJobs: number;
 }
 
 export const FULL: Sizes = {
@@ -45,6 +50,10 @@ export const FULL: Sizes = {
   costSeconds: 60,
   idleSockets: 1000,
   idleWaitMs: 15_000,
+  channelRounds: 2,
+  channelRoundSeconds: 3,
+  channelPacedPerRound: 40,
+  cancelJobs: 30,
 };
 
 export const QUICK: Sizes = {
@@ -61,12 +70,18 @@ export const QUICK: Sizes = {
   costSeconds: 10,
   idleSockets: 1000,
   idleWaitMs: 15_000,
+  channelRounds: 1,
+  channelRoundSeconds: 3,
+  channelPacedPerRound: 30,
+  cancelJobs: 10,
 };
 
 export interface Context {
   floor: Target;
   tracker: Target;
   trackerServer: TrackerServer;
+  /** The tracker with the default browser progress cap, started only for the channel scenario. */
+  channelServer: TrackerServer | null;
   subscribers: Subscribers;
   sizes: Sizes;
 }

@@ -15,8 +15,8 @@ export interface LoadResult {
   seconds: number;
 }
 
-/** Runs `callers` callers over `jobs` (the next report goes to the next job) for `seconds`. */
-export async function sustain(jobs: BenchJob[], callers: number, seconds: number): Promise<LoadResult> {
+/** Runs `callers` callers over `jobs` (the next report goes to the next job) for `seconds`; `sentAt` gets each report's send time. */
+export async function sustain(jobs: BenchJob[], callers: number, seconds: number, sentAt?: Map<string, number>): Promise<LoadResult> {
   const result: LoadResult = { acked: jobs.map(() => []), errors: 0, firstError: null, seconds: 0 };
   const start = clock();
   const until = start + seconds * 1000;
@@ -26,6 +26,7 @@ export async function sustain(jobs: BenchJob[], callers: number, seconds: number
       while (clock() < until) {
         const index = next++ % jobs.length;
         const key = nextKey();
+        sentAt?.set(key, clock());
         try {
           await jobs[index]!.report({ percent: 50, message: key });
           result.acked[index]!.push(key);
