@@ -8,8 +8,9 @@
  * then measure without it. Shares are of samples, not of sampled time: on a
  * busy machine the sampler itself is descheduled and the time deltas lie.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ROOT } from "./servers";
 
 interface ProfileNode {
   id: number;
@@ -66,12 +67,23 @@ export class Profiler {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${name}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
-    return [`profile: ${file}; most samples (self):`, ...topFunctions(profile, 12)];
+    copyBundle(join(dir, "entry.js"));
+    return [`profile: ${file} (lines are of ${join(dir, "entry.js")}); most samples (self):`, ...topFunctions(profile, 12)];
   }
 
   close(): void {
     this.ws.close();
   }
+}
+
+/** Copies the tracker's bundle as wrangler built it (the profile's lines refer to it; wrangler deletes it on exit). */
+function copyBundle(to: string): void {
+  const tmp = join(ROOT, ".wrangler/tmp");
+  const newest = readdirSync(tmp)
+    .filter((d) => d.startsWith("dev-"))
+    .map((d) => join(tmp, d, "entry.js"))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  if (newest) copyFileSync(newest, to);
 }
 
 /** The `count` functions with the most samples of their own, as "share name (file:line)". */

@@ -58,6 +58,8 @@ export class ExportJobState extends DurableObject<Env> {
   private readonly streams: JobStreams;
   /** The last broadcast under way (see publish): the next one goes after it. */
   private broadcasts: Promise<void> = Promise.resolve();
+  /** Broadcasts chained and not yet sent: while 0, a broadcast that waits for nothing is sent at once. */
+  private broadcastsWaiting = 0;
   /** The alarm as last set by this instance; undefined until read from storage (the authority) once. */
   private alarmAt: number | null | undefined;
 
@@ -366,13 +368,26 @@ export class ExportJobState extends DurableObject<Env> {
     if (events.length === 0) return;
     const job = this.store.load()?.job;
     const durable = job && settleWorkerSockets(this.ctx, job) ? this.ctx.storage.sync() : null;
+    const completed = events.some((e) => e.event.job.status === "completed");
+    if (durable === null && !completed && this.broadcastsWaiting === 0) {
+      // The common case (a progress report, nothing ahead of it): no promise turns in the way.
+      return this.broadcast(events.map((e) => e.text));
+    }
+    this.broadcastsWaiting++;
     const turn = this.broadcasts.then(async () => {
-      await durable;
-      const frames = await this.render(events);
-      for (const ws of this.ctx.getWebSockets(BROWSER_TAG)) for (const frame of frames) this.sendFrame(ws, frame);
+      try {
+        await durable;
+        this.broadcast(await this.render(events));
+      } finally {
+        this.broadcastsWaiting--;
+      }
     });
     this.broadcasts = turn.catch(() => undefined);
     await turn;
+  }
+
+  private broadcast(frames: string[]): void {
+    for (const ws of this.ctx.getWebSockets(BROWSER_TAG)) for (const frame of frames) this.sendFrame(ws, frame);
   }
 
   /** Sends a client what it missed since `since`, or a snapshot when that is no longer in the log. */
