@@ -9,8 +9,8 @@
  * batch as it is when they run, so a late or repeated run is safe.
  */
 import type { Config } from "../config";
-import { ask, failed, idleEffect, isDue, started, succeeded, wakeAt, type Ask, type EffectRow } from "../effects/effect-schedule";
-import { log } from "../log";
+import type { EffectRow } from "../effects/effect-schedule";
+import { EffectRunner, type Effect } from "../effects/effect-runner";
 import type { BatchEvent, BatchView } from "../protocol";
 import type { BatchStore, StoredBatch } from "./batch-store";
 
@@ -32,75 +32,31 @@ export interface BatchEffectTarget {
   store: BatchStore;
 }
 
-export interface BatchEffect {
-  /** Names the effect's row in each batch object: never rename one that shipped. */
-  kind: string;
-  wants(commit: BatchCommit): Ask | null;
-  intervalMs?(config: Config): number;
-  /** Does the work; throws to be retried. Must be safe to run twice. */
-  run(target: BatchEffectTarget): Promise<void>;
-}
+/** One kind of a batch's effects (see batch-effect-list.ts). */
+export type BatchEffect = Effect<BatchCommit, Omit<BatchEffectTarget, "doneSeq">>;
 
 export class BatchEffects {
+  private readonly runner: EffectRunner<BatchCommit, Omit<BatchEffectTarget, "doneSeq">>;
+
   constructor(
     private readonly store: BatchStore,
-    private readonly effects: readonly BatchEffect[],
-  ) {}
+    effects: readonly BatchEffect[],
+  ) {
+    this.runner = new EffectRunner(store, effects, "batch.effect_failed");
+  }
 
   /** The rows this commit changes; the store writes them inside the commit's transaction. */
   plan(commit: BatchCommit, config: Config, now: number): EffectRow[] {
-    const current = this.store.effectRows();
-    const changed: EffectRow[] = [];
-    for (const effect of this.effects) {
-      const how = effect.wants(commit);
-      if (how === null) continue;
-      const row = current.get(effect.kind) ?? idleEffect(effect.kind);
-      const next = ask(row, how, now, effect.intervalMs?.(config) ?? 0);
-      if (next !== row) changed.push(next);
-    }
-    return changed;
+    return this.runner.plan(commit, config, now);
   }
 
   /** Starts every due effect (leases written first, so `wakeAt` covers them); null when none is due. */
   start(now: number, env: Env, config: Config, stored: StoredBatch, view: BatchView): Promise<void> | null {
-    const rows = this.store.effectRows();
-    const due = this.effects.filter((e) => isDue(rows.get(e.kind) ?? idleEffect(e.kind), now));
-    if (due.length === 0) return null;
-    this.store.saveEffects(due.map((e) => started(rows.get(e.kind) ?? idleEffect(e.kind), now)));
-    const target = { env, config, stored, view, store: this.store };
-    return Promise.all(
-      due.map((effect) => this.runOne(effect, { ...target, doneSeq: rows.get(effect.kind)?.doneSeq ?? 0 })),
-    ).then(() => undefined);
-  }
-
-  private async runOne(effect: BatchEffect, target: BatchEffectTarget): Promise<void> {
-    try {
-      await effect.run(target);
-      this.store.saveEffects([succeeded(this.rowOf(effect.kind), target.stored.seq)]);
-    } catch (err) {
-      const row = failed(this.rowOf(effect.kind), Date.now());
-      this.store.saveEffects([row]);
-      log.warn("batch.effect_failed", {
-        effect: effect.kind,
-        batch_id: target.stored.batch.id,
-        seq: target.stored.seq,
-        failures: row.failures,
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
-  }
-
-  private rowOf(kind: string): EffectRow {
-    return this.store.effectRows().get(kind) ?? idleEffect(kind);
+    return this.runner.start(now, stored.seq, { env, config, stored, view, store: this.store }, { batch_id: stored.batch.id });
   }
 
   /** The earliest time an effect needs the alarm, or null. */
   wakeAt(): number | null {
-    let at: number | null = null;
-    for (const row of this.store.effectRows().values()) {
-      const t = wakeAt(row);
-      if (t !== null && (at === null || t < at)) at = t;
-    }
-    return at;
+    return this.runner.wakeAt();
   }
 }

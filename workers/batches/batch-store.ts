@@ -8,6 +8,7 @@
  * copy replaced on each commit, as the job's store does.
  */
 import type { EffectRow } from "../effects/effect-schedule";
+import { effectRowsOf, writeEffectRow } from "../effects/effect-table";
 import type { BatchEvent } from "../protocol";
 import { aggregate } from "./aggregate";
 import { toBatchView, type BatchEventDraft, type BatchRecord } from "./batch";
@@ -35,15 +36,6 @@ const EFFECT_SCHEMA = `
 
 /** Events that go to the outbox (and from there to webhooks): a batch's finish. */
 export const isFinishEvent = (e: Pick<BatchEvent, "type">) => e.type === "batch:completed" || e.type === "batch:finished";
-
-type EffectRecord = {
-  kind: string;
-  due_at: number | null;
-  failures: number;
-  last_started_at: number | null;
-  lease_until: number | null;
-  done_seq: number | null;
-};
 
 export interface StoredBatch {
   batch: BatchRecord;
@@ -167,11 +159,7 @@ export class BatchStore {
 
   /** The after-commit effect rows, by kind (read once per instance). */
   effectRows(): ReadonlyMap<string, EffectRow> {
-    if (this.effects) return this.effects;
-    const rows = this.load()
-      ? this.storage.sql.exec<EffectRecord>("SELECT kind, due_at, failures, last_started_at, lease_until, done_seq FROM effects").toArray()
-      : [];
-    this.effects = new Map(rows.map((r) => [r.kind, toEffectRow(r)]));
+    this.effects ??= this.load() ? effectRowsOf((q) => this.storage.sql.exec(q)) : new Map();
     return this.effects;
   }
 
@@ -184,30 +172,9 @@ export class BatchStore {
     // A copy, put in place only once every statement ran (a throw rolls the transaction back).
     const map = new Map(this.stored ? this.effectRows() : []);
     for (const r of rows) {
-      this.storage.sql.exec(
-        `INSERT INTO effects (kind, due_at, failures, last_started_at, lease_until, done_seq) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (kind) DO UPDATE SET due_at = excluded.due_at, failures = excluded.failures,
-           last_started_at = excluded.last_started_at, lease_until = excluded.lease_until, done_seq = excluded.done_seq`,
-        r.kind,
-        r.dueAt,
-        r.failures,
-        r.lastStartedAt,
-        r.leaseUntil,
-        r.doneSeq,
-      );
+      writeEffectRow(this.storage.sql, r);
       map.set(r.kind, r);
     }
     this.effects = map;
   }
-}
-
-function toEffectRow(r: EffectRecord): EffectRow {
-  return {
-    kind: r.kind,
-    dueAt: r.due_at,
-    failures: r.failures,
-    lastStartedAt: r.last_started_at,
-    leaseUntil: r.lease_until,
-    doneSeq: r.done_seq,
-  };
 }

@@ -23,8 +23,8 @@ import { toJobRow } from "../db/jobs";
 import type { JobRow } from "../db/schema";
 import type { JobState } from "../jobs/job";
 import type { StoredEvent, StoredJob } from "../jobs/job-store";
-import { log } from "../log";
-import { ask, failed, idleEffect, isDue, started, succeeded, wakeAt, type Ask, type EffectRow } from "./effect-schedule";
+import type { EffectRow } from "./effect-schedule";
+import { EffectRunner, type Effect, type EffectRows as RunnerRows } from "./effect-runner";
 
 /** One commit, as effects see it when deciding whether it concerns them. */
 export interface Commit {
@@ -49,54 +49,31 @@ export interface EffectTarget {
   eventsAfter(seq: number): StoredEvent[];
 }
 
-export interface AfterCommitEffect {
-  /** Names the effect's row in each object's storage: never rename one that shipped. */
-  kind: string;
-  /** Whether this commit needs the effect: at once, coalesced, or not at all (null). */
-  wants(commit: Commit): Ask | null;
-  /** The least time between two coalesced runs (default 0). */
-  intervalMs?(config: Config): number;
-  /** Does the work for `target`; throws to be retried. Must be safe to run twice. */
-  run(target: EffectTarget): Promise<void>;
-}
+export type AfterCommitEffect = Effect<Commit, Omit<EffectTarget, "doneSeq">>;
 
 /** Where the runner keeps effect rows: the job's store, in the object's SQLite. */
-export interface EffectRows {
-  effectRows(): ReadonlyMap<string, EffectRow>;
-  saveEffects(rows: EffectRow[]): void;
+export interface EffectRows extends RunnerRows {
   /** The logged events with seq in (after, upTo], oldest first. */
   eventsBetween(after: number, upTo: number): StoredEvent[];
 }
 
 export class AfterCommit {
+  private readonly runner: EffectRunner<Commit, Omit<EffectTarget, "doneSeq">>;
+
   constructor(
     private readonly rows: EffectRows,
-    private readonly effects: readonly AfterCommitEffect[],
-  ) {}
+    effects: readonly AfterCommitEffect[],
+  ) {
+    this.runner = new EffectRunner(rows, effects, "effect.failed");
+  }
 
   /** The rows this commit changes; the store writes them inside the commit's transaction. */
   plan(commit: Commit, config: Config, now: number): EffectRow[] {
-    const current = this.rows.effectRows();
-    const changed: EffectRow[] = [];
-    for (const effect of this.effects) {
-      const how = effect.wants(commit);
-      if (how === null) continue;
-      const row = current.get(effect.kind) ?? idleEffect(effect.kind);
-      const next = ask(row, how, now, effect.intervalMs?.(config) ?? 0);
-      if (next !== row) changed.push(next);
-    }
-    return changed;
+    return this.runner.plan(commit, config, now);
   }
 
-  /**
-   * Starts every due effect and returns the runs (null when none is due).
-   * The leases are written before this returns, so `wakeAt` already covers them.
-   */
+  /** Starts every due effect for the job as stored and returns the runs (null when none is due). */
   start(now: number, env: Env, config: Config, stored: StoredJob): Promise<void> | null {
-    const rows = this.rows.effectRows();
-    const due = this.effects.filter((e) => isDue(rows.get(e.kind) ?? idleEffect(e.kind), now));
-    if (due.length === 0) return null;
-    this.rows.saveEffects(due.map((e) => started(rows.get(e.kind)!, now)));
     let row: JobRow | undefined;
     const target: Omit<EffectTarget, "doneSeq"> = {
       env,
@@ -106,39 +83,11 @@ export class AfterCommit {
       row: () => (row ??= toJobRow(stored.job, stored.seq)),
       eventsAfter: (seq) => this.rows.eventsBetween(seq, stored.seq),
     };
-    return Promise.all(
-      due.map((effect) => this.runOne(effect, { ...target, doneSeq: rows.get(effect.kind)?.doneSeq ?? 0 })),
-    ).then(() => undefined);
-  }
-
-  private async runOne(effect: AfterCommitEffect, target: EffectTarget): Promise<void> {
-    try {
-      await effect.run(target);
-      this.rows.saveEffects([succeeded(this.rowOf(effect.kind), target.seq)]);
-    } catch (err) {
-      const row = failed(this.rowOf(effect.kind), Date.now());
-      this.rows.saveEffects([row]);
-      log.warn("effect.failed", {
-        effect: effect.kind,
-        job_id: target.job.id,
-        seq: target.seq,
-        failures: row.failures,
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
-  }
-
-  private rowOf(kind: string): EffectRow {
-    return this.rows.effectRows().get(kind) ?? idleEffect(kind);
+    return this.runner.start(now, stored.seq, target, { job_id: stored.job.id });
   }
 
   /** The earliest time an effect needs the alarm, or null. */
   wakeAt(): number | null {
-    let at: number | null = null;
-    for (const row of this.rows.effectRows().values()) {
-      const t = wakeAt(row);
-      if (t !== null && (at === null || t < at)) at = t;
-    }
-    return at;
+    return this.runner.wakeAt();
   }
 }

@@ -10,6 +10,7 @@
  * does not exist) leaves no storage behind.
  */
 import type { EffectRow } from "../effects/effect-schedule";
+import { effectRowsOf, writeEffectRow } from "../effects/effect-table";
 import type { JobEvent } from "../protocol";
 import { toJobView, type JobState } from "./job";
 import type { EventDraft } from "./transition";
@@ -68,15 +69,6 @@ export interface StoredEvent {
 
 /** Writes the effect rows a commit asks for, inside its transaction. */
 export type PlanEffects = (commit: { job: JobState; seq: number; events: StoredEvent[] }) => EffectRow[];
-
-type EffectRecord = {
-  kind: string;
-  due_at: number | null;
-  failures: number;
-  last_started_at: number | null;
-  lease_until: number | null;
-  done_seq: number | null;
-};
 
 export class JobStore {
   private migrated = false;
@@ -230,23 +222,7 @@ export class JobStore {
 
   /** The after-commit effect rows, by kind (read once per instance). */
   effectRows(): ReadonlyMap<string, EffectRow> {
-    if (this.effects) return this.effects;
-    const rows = this.load()
-      ? this.exec<EffectRecord>("SELECT kind, due_at, failures, last_started_at, lease_until, done_seq FROM effects").toArray()
-      : [];
-    this.effects = new Map(
-      rows.map((r) => [
-        r.kind,
-        {
-          kind: r.kind,
-          dueAt: r.due_at,
-          failures: r.failures,
-          lastStartedAt: r.last_started_at,
-          leaseUntil: r.lease_until,
-          doneSeq: r.done_seq,
-        },
-      ]),
-    );
+    this.effects ??= this.load() ? effectRowsOf((q) => this.exec(q)) : new Map();
     return this.effects;
   }
 
@@ -259,17 +235,7 @@ export class JobStore {
     // A copy, put in place only once every statement ran (a throw rolls the transaction back).
     const map = new Map(this.effectRows());
     for (const r of rows) {
-      this.exec(
-        `INSERT INTO effects (kind, due_at, failures, last_started_at, lease_until, done_seq) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (kind) DO UPDATE SET due_at = excluded.due_at, failures = excluded.failures,
-           last_started_at = excluded.last_started_at, lease_until = excluded.lease_until, done_seq = excluded.done_seq`,
-        r.kind,
-        r.dueAt,
-        r.failures,
-        r.lastStartedAt,
-        r.leaseUntil,
-        r.doneSeq,
-      );
+      writeEffectRow(this.storage.sql, r);
       map.set(r.kind, r);
     }
     this.effects = map;
