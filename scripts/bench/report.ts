@@ -9,6 +9,8 @@ import type { ScenarioOutcome } from "./run";
 export interface Results {
   when: string;
   quick: boolean;
+  /** The floor ran behind the tracker's [assets] routing (--floor-assets). */
+  floorAssets: boolean;
   seconds: number;
   machine: { cpu: string; cores: number; memoryGb: number };
   versions: Record<string, string>;
@@ -49,10 +51,15 @@ function cpuLine(name: string, o: ScenarioOutcome): string {
   return `- ${name}: ${parts.join(" | ")}`;
 }
 
+const flagsOf = (r: Results) => {
+  const flags = [r.quick && "--quick", r.floorAssets && "--floor-assets"].filter(Boolean);
+  return flags.length > 0 ? ` -- ${flags.join(" ")}` : "";
+};
+
 export function printTable(results: Results): void {
   console.log(`\n--- Markdown ---\n`);
   console.log(
-    `\`npm run bench${results.quick ? " -- --quick" : ""}\`, ${results.when.slice(0, 16).replace("T", " ")} UTC, ${results.seconds} s; ` +
+    `\`npm run bench${flagsOf(results)}\`, ${results.when.slice(0, 16).replace("T", " ")} UTC, ${results.seconds} s; ` +
       `${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGb} GB; ` +
       Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join(", ") + ".\n",
   );

@@ -49,7 +49,15 @@ const SCENARIO_RUNS: Partial<Record<ScenarioName, Scenario>> = {
 
 const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
 
-export async function runScenarios(options: { quick: boolean; scenarios: ScenarioName[]; profileDir?: string }): Promise<Results> {
+export interface RunOptions {
+  quick: boolean;
+  scenarios: ScenarioName[];
+  profileDir?: string;
+  /** Give the floor the tracker's [assets] routing (see floor/wrangler-assets.toml). */
+  floorAssets?: boolean;
+}
+
+export async function runScenarios(options: RunOptions): Promise<Results> {
   const started = Date.now();
   const sizes = options.quick ? QUICK : FULL;
   console.log(`npm run bench${options.quick ? " --quick" : ""}: starting the floor and the tracker (wrangler dev, temp state)...`);
@@ -60,7 +68,7 @@ export async function runScenarios(options: { quick: boolean; scenarios: Scenari
   try {
     const withChannel = options.scenarios.includes("channel");
     const [floor, tracker, channelServer] = await Promise.all([
-      startFloor(),
+      startFloor({ withAssets: options.floorAssets }),
       startTracker(),
       withChannel ? startTracker({ cappedProgress: true }) : null,
     ]);
@@ -100,6 +108,7 @@ export async function runScenarios(options: { quick: boolean; scenarios: Scenari
   const results: Results = {
     when: new Date().toISOString(),
     quick: options.quick,
+    floorAssets: options.floorAssets ?? false,
     seconds: Math.round((Date.now() - started) / 1000),
     machine: { cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30) },
     versions: { node: process.version, wrangler: version("wrangler"), workerd: version("workerd") },

@@ -105,9 +105,10 @@ async function startWrangler(name: Server["name"], args: string[], state: string
 }
 
 /** The floor relay, from scripts/bench/floor/wrangler.toml. */
-export function startFloor(): Promise<Server> {
+export function startFloor(options: { withAssets?: boolean } = {}): Promise<Server> {
   const state = mkdtempSync(join(tmpdir(), "bench-floor-"));
-  return startWrangler("floor", ["--config", "scripts/bench/floor/wrangler.toml"], state);
+  const config = options.withAssets ? "scripts/bench/floor/wrangler-assets.toml" : "scripts/bench/floor/wrangler.toml";
+  return startWrangler("floor", ["--config", config], state);
 }
 
 /**
