@@ -25,7 +25,7 @@ const ConfigSchema = z.object({
   RETRY_BACKOFF_SECONDS: z.coerce.number().min(0).default(5),
   DOWNLOAD_URL_TTL_SECONDS: seconds.default(3600),
   MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(100_000_000),
-  MIRROR_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
+  MIRROR_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
   GPU_ENDPOINTS: z.string().default(""),
   GPU_ENDPOINT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PUSH_MAX_RETRIES: z.coerce.number().int().min(0).max(8).default(3),
