@@ -51,7 +51,13 @@ const MIGRATIONS = [
   // The log trims itself inside SQLite: one statement fewer per update than a DELETE from here.
   `CREATE TRIGGER events_keep_last AFTER INSERT ON events
    BEGIN DELETE FROM events WHERE seq <= NEW.seq - ${EVENT_LOG_LIMIT}; END;`,
+  // The input (up to 64 KiB) never changes: kept apart, so an update rewrites only the state.
+  `ALTER TABLE job ADD COLUMN input_json TEXT;
+   UPDATE job SET input_json = json_extract(state, '$.inputJson'), state = json_remove(state, '$.inputJson');`,
 ];
+
+/** The job's state as its row keeps it: everything but the input, which has its own column. */
+const stateText = ({ inputJson: _input, ...rest }: JobState) => JSON.stringify(rest);
 
 export interface StoredJob {
   job: JobState;
@@ -114,11 +120,15 @@ export class JobStore {
     const version = this.version();
     if (version === 0) return null;
     if (version < MIGRATIONS.length) this.migrate();
-    const row = this.exec<{ state: string; seq: number; request_fingerprint: string }>(
-      "SELECT state, seq, request_fingerprint FROM job WHERE id = 1",
+    const row = this.exec<{ state: string; input_json: string; seq: number; request_fingerprint: string }>(
+      "SELECT state, input_json, seq, request_fingerprint FROM job WHERE id = 1",
     ).toArray()[0];
     this.stored = row
-      ? { job: JSON.parse(row.state) as JobState, seq: row.seq, requestFingerprint: row.request_fingerprint }
+      ? {
+          job: { ...(JSON.parse(row.state) as Omit<JobState, "inputJson">), inputJson: row.input_json },
+          seq: row.seq,
+          requestFingerprint: row.request_fingerprint,
+        }
       : null;
     return this.stored;
   }
@@ -137,8 +147,9 @@ export class JobStore {
     return this.storage.transactionSync(() => {
       const events = this.appendEvents(job, 0, drafts, now);
       this.exec(
-        "INSERT INTO job (id, state, seq, request_fingerprint) VALUES (1, ?, ?, ?)",
-        JSON.stringify(job),
+        "INSERT INTO job (id, state, input_json, seq, request_fingerprint) VALUES (1, ?, ?, ?, ?)",
+        stateText(job),
+        job.inputJson,
         events.length,
         requestFingerprint,
       );
@@ -159,7 +170,7 @@ export class JobStore {
     return this.storage.transactionSync(() => {
       const events = this.appendEvents(job, current.seq, drafts, now);
       const seq = current.seq + events.length;
-      this.exec("UPDATE job SET state = ?, seq = ? WHERE id = 1", JSON.stringify(job), seq);
+      this.exec("UPDATE job SET state = ?, seq = ? WHERE id = 1", stateText(job), seq);
       this.writeEffects(plan({ job, seq, events }));
       alsoWrite?.(seq);
       // Replaced only once the transaction's statements all ran.
