@@ -1,36 +1,28 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderGif } from "../../scripts/agent/gif-render";
 import { CreateJobResponse, JobWithInput, type CreateJobBody } from "../../workers/protocol";
+import { startAgent, type AgentProcess } from "./agent-process";
 import { startDevServer, type DevServer } from "./dev-server";
 
-const ROOT = join(import.meta.dirname, "../..");
 let server: DevServer;
-let agent: ChildProcess;
-let agentLog = "";
+let agent: AgentProcess;
 
 /** The agent's JSON log lines so far. */
 const agentEvents = () =>
-  agentLog
+  agent
+    .log()
     .split("\n")
     .filter((l) => l.startsWith("{"))
     .map((l) => JSON.parse(l) as Record<string, unknown> & { event: string });
 
 beforeAll(async () => {
   server = await startDevServer();
-  agent = spawn(
-    join(ROOT, "node_modules/.bin/tsx"),
-    ["scripts/agent/agent.ts", "--url", server.url, "--concurrency", "2", "--pace", "40", "--grace", "5", "--name", "e2e-agent"],
-    { cwd: ROOT, env: { ...process.env, WORKER_KEY: server.workerKey } },
-  );
-  agent.stdout!.on("data", (chunk) => (agentLog += chunk));
-  agent.stderr!.on("data", (chunk) => (agentLog += chunk));
+  agent = startAgent(server, ["--concurrency", "2", "--pace", "40", "--grace", "5", "--name", "e2e-agent"]);
 }, 90_000);
 
 afterAll(async () => {
-  if (agent && agent.exitCode === null) agent.kill("SIGKILL");
+  agent?.stop();
   await server?.stop();
 });
 
@@ -52,7 +44,7 @@ async function waitFor(id: string, done: (job: JobWithInput) => boolean, timeout
   for (;;) {
     const job = await read(id);
     if (done(job)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} stayed ${job.status}:\n${agentLog}`);
+    if (Date.now() > deadline) throw new Error(`job ${id} stayed ${job.status}:\n${agent.log()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -69,7 +61,7 @@ describe("the reference agent against a real dev server", () => {
     const jobs = await Promise.all(inputs.map((input) => create({ kind: "gif.render", dispatch: "pull", input })));
     for (const [i, created] of jobs.entries()) {
       const job = await waitFor(created.job.id, (j) => j.status === "completed" || j.status === "failed");
-      expect(job.status, agentLog).toBe("completed");
+      expect(job.status, agent.log()).toBe("completed");
       expect(job.progress).toMatchObject({ percent: 100, stage: "upload" });
       const res = await fetch(job.download!.url);
       expect(res.headers.get("content-type")).toBe("image/gif");
@@ -87,14 +79,14 @@ describe("the reference agent against a real dev server", () => {
     await fetch(`${server.url}/api/jobs/${canceled.job.id}/cancel`, { method: "POST", headers: apiHeaders(), body: "{}" });
     const deadline = Date.now() + 10_000;
     while (!agentEvents().some((e) => e.event === "job.canceled" && e.job_id === canceled.job.id)) {
-      if (Date.now() > deadline) throw new Error(`the agent did not stop:\n${agentLog}`);
+      if (Date.now() > deadline) throw new Error(`the agent did not stop:\n${agent.log()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
 
     const long = await create({ kind: "gif.render", dispatch: "pull", input: { frames: 240, width: 32, height: 24 } });
     await waitFor(long.job.id, (j) => j.status === "running" && j.progress.percent > 0);
-    const exited = new Promise<number | null>((resolve) => agent.once("exit", resolve));
-    agent.kill("SIGTERM");
+    const exited = new Promise<number | null>((resolve) => agent.child.once("exit", resolve));
+    agent.child.kill("SIGTERM");
     expect(await exited).toBe(0);
     const job = await read(long.job.id);
     // Released, not failed: a new attempt at once, and max_attempts grew by one (no attempt spent).
