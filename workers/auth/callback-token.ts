@@ -13,11 +13,13 @@ const message = (jobId: string, attempt: number) => `callback:v1:${jobId}:${atte
  */
 const signatures = new Map<string, Map<string, string>>();
 const KEPT_SIGNATURES = 10_000;
+/** Secrets in use at once are one or two (a rotation); more means tests or a misconfiguration: start over. */
+const KEPT_SECRETS = 4;
 
 async function expectedSignature(secret: string, text: string): Promise<string> {
   let bySecret = signatures.get(secret);
   if (!bySecret) {
-    if (signatures.size >= 4) signatures.clear();
+    if (signatures.size >= KEPT_SECRETS) signatures.clear();
     signatures.set(secret, (bySecret = new Map()));
   }
   let signature = bySecret.get(text);
