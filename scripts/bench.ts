@@ -17,10 +17,11 @@ import { runScenarios } from "./bench/run";
 
 const USAGE = `usage: npm run bench -- [--quick] [--only NAMES] [--out FILE]
   --quick   fewer reports and shorter rounds (2-4 minutes), for trying the harness
-  --only    comma-separated scenarios: latency,fanout,throughput,many-jobs,d1,cost,idle,channel (default all)
+  --only    comma-separated scenarios: latency,fanout,throughput,many-jobs,d1,cost,idle,channel,router (default all)
   --out     where the JSON results go (default bench-results.json)
-  --floor-assets  give the floor the tracker's static-asset routing ([assets] with
-            run_worker_first), so the router hop in front of a Worker with assets is on both sides
+  --bare-floor  run the floor without the static-asset routing ([assets] with run_worker_first)
+            the tracker has; by default both have it, so the ratios are about the Worker and its
+            object (the router scenario measures the hop itself)
   --profile DIR  also take a CPU profile of the tracker per scenario (DIR/<scenario>.cpuprofile);
             sampling slows the tracker, so do not compare a profiled run's figures
 Starts its own servers on free loopback ports; needs nothing running.`;
@@ -30,11 +31,11 @@ const FLAGS = {
   only: { type: "string", default: "" },
   out: { type: "string", default: "bench-results.json" },
   profile: { type: "string", default: "" },
-  "floor-assets": { type: "boolean", default: false },
+  "bare-floor": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-export const SCENARIOS = ["latency", "fanout", "throughput", "many-jobs", "d1", "cost", "idle", "channel"] as const;
+export const SCENARIOS = ["latency", "fanout", "throughput", "many-jobs", "d1", "cost", "idle", "channel", "router"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** The --only list, checked. */
@@ -48,7 +49,7 @@ function selected(only: string): ScenarioName[] {
 
 async function main(): Promise<void> {
   const flags = parseFlags(FLAGS, USAGE);
-  const results = await runScenarios({ quick: flags.quick, scenarios: selected(flags.only), profileDir: flags.profile || undefined, floorAssets: flags["floor-assets"] });
+  const results = await runScenarios({ quick: flags.quick, scenarios: selected(flags.only), profileDir: flags.profile || undefined, bareFloor: flags["bare-floor"] });
   writeFileSync(flags.out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nResults written to ${flags.out}`);
   if (results.problems.length > 0) throw new Stop(`\nproblems: ${results.problems.join("; ")}`, 1);

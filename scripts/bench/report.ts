@@ -9,8 +9,8 @@ import type { ScenarioOutcome } from "./run";
 export interface Results {
   when: string;
   quick: boolean;
-  /** The floor ran behind the tracker's [assets] routing (--floor-assets). */
-  floorAssets: boolean;
+  /** The floor ran without the [assets] routing the tracker has (--bare-floor). */
+  bareFloor: boolean;
   seconds: number;
   machine: { cpu: string; cores: number; memoryGb: number };
   versions: Record<string, string>;
@@ -52,7 +52,7 @@ function cpuLine(name: string, o: ScenarioOutcome): string {
 }
 
 const flagsOf = (r: Results) => {
-  const flags = [r.quick && "--quick", r.floorAssets && "--floor-assets"].filter(Boolean);
+  const flags = [r.quick && "--quick", r.bareFloor && "--bare-floor"].filter(Boolean);
   return flags.length > 0 ? ` -- ${flags.join(" ")}` : "";
 };
 

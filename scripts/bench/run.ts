@@ -20,6 +20,7 @@ import { latency } from "./scenarios/latency";
 import { manyJobs } from "./scenarios/many-jobs";
 import { throughput } from "./scenarios/throughput";
 import { channel } from "./scenarios/channel";
+import { router } from "./scenarios/router";
 import { printTable, type Results } from "./report";
 import { Profiler } from "./profiler";
 import type { ScenarioName } from "../bench";
@@ -45,6 +46,7 @@ const SCENARIO_RUNS: Partial<Record<ScenarioName, Scenario>> = {
   cost,
   idle,
   channel,
+  router,
 };
 
 const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
@@ -53,8 +55,8 @@ export interface RunOptions {
   quick: boolean;
   scenarios: ScenarioName[];
   profileDir?: string;
-  /** Give the floor the tracker's [assets] routing (see floor/wrangler-assets.toml). */
-  floorAssets?: boolean;
+  /** Run the floor without the [assets] routing the tracker has (floor/wrangler-bare.toml). */
+  bareFloor?: boolean;
 }
 
 export async function runScenarios(options: RunOptions): Promise<Results> {
@@ -67,20 +69,26 @@ export async function runScenarios(options: RunOptions): Promise<Results> {
   const outcomes: Record<string, ScenarioOutcome> = {};
   try {
     const withChannel = options.scenarios.includes("channel");
-    const [floor, tracker, channelServer] = await Promise.all([
-      startFloor({ withAssets: options.floorAssets }),
+    const withRouter = options.scenarios.includes("router");
+    const bare = options.bareFloor ?? false;
+    const [floor, tracker, channelServer, otherFloor] = await Promise.all([
+      startFloor({ bare }),
       startTracker(),
       withChannel ? startTracker({ cappedProgress: true }) : null,
+      withRouter ? startFloor({ bare: !bare }) : null,
     ]);
-    servers.push(floor, tracker, ...(channelServer ? [channelServer] : []));
+    servers.push(floor, tracker, ...(channelServer ? [channelServer] : []), ...(otherFloor ? [otherFloor] : []));
     console.log(
-      `floor ${floor.url}, tracker ${tracker.url}${channelServer ? `, channel tracker ${channelServer.url}` : ""} ` +
+      `floor${bare ? " (bare)" : ""} ${floor.url}, tracker ${tracker.url}${channelServer ? `, channel tracker ${channelServer.url}` : ""}` +
+        `${otherFloor ? `, ${bare ? "floor behind [assets]" : "bare floor"} ${otherFloor.url}` : ""} ` +
         `(started in ${((Date.now() - started) / 1000).toFixed(0)} s)`,
     );
     subscribers = new Subscribers(SUBSCRIBER_THREADS);
     if (options.profileDir) profiler = await Profiler.connect(tracker.inspectorPort);
     const ctx: Context = {
-      floor: floorTarget(floor),
+      floor: floorTarget<"floor">(floor),
+      bareFloor: bare,
+      otherFloor: otherFloor ? floorTarget<"other-floor">(otherFloor, "other-floor") : null,
       tracker: trackerTarget(tracker as TrackerServer),
       trackerServer: tracker as TrackerServer,
       channelServer,
@@ -108,7 +116,7 @@ export async function runScenarios(options: RunOptions): Promise<Results> {
   const results: Results = {
     when: new Date().toISOString(),
     quick: options.quick,
-    floorAssets: options.floorAssets ?? false,
+    bareFloor: options.bareFloor ?? false,
     seconds: Math.round((Date.now() - started) / 1000),
     machine: { cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30) },
     versions: { node: process.version, wrangler: version("wrangler"), workerd: version("workerd") },

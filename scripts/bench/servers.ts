@@ -8,7 +8,8 @@
  *     report on every socket against a floor that sends every one;
  *   - the channel tracker: the same, with the default cap (what users get),
  *     for the worker-channel scenario only;
- *   - the floor: floor/worker.ts, a bare relay object.
+ *   - the floor: floor/worker.ts, a bare relay object, behind the same [assets]
+ *     routing as the tracker (floor/wrangler.toml), or without it (wrangler-bare.toml).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -25,7 +26,7 @@ const ENV = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COL
 const START_TIMEOUT_MS = 90_000;
 
 export interface Server {
-  name: "floor" | "tracker" | "channel-tracker";
+  name: "floor" | "bare-floor" | "tracker" | "channel-tracker";
   url: string;
   /** The wrangler process; workerd runs as its child. */
   pid: number;
@@ -104,11 +105,17 @@ async function startWrangler(name: Server["name"], args: string[], state: string
   throw new Error(`${name}: wrangler dev did not answer /health within ${START_TIMEOUT_MS} ms:\n${log}`);
 }
 
-/** The floor relay, from scripts/bench/floor/wrangler.toml. */
-export function startFloor(options: { withAssets?: boolean } = {}): Promise<Server> {
+/** web/dist, which both the tracker and the floor serve as assets; a fresh clone has not built it yet. */
+function ensureWebBuilt(): void {
+  if (!existsSync(join(ROOT, "web/dist/index.html"))) run("npm", ["run", "build"]);
+}
+
+/** The floor relay: behind [assets] like the tracker (floor/wrangler.toml), or `bare` (floor/wrangler-bare.toml). */
+export function startFloor(options: { bare?: boolean } = {}): Promise<Server> {
+  ensureWebBuilt();
   const state = mkdtempSync(join(tmpdir(), "bench-floor-"));
-  const config = options.withAssets ? "scripts/bench/floor/wrangler-assets.toml" : "scripts/bench/floor/wrangler.toml";
-  return startWrangler("floor", ["--config", config], state);
+  const config = options.bare ? "scripts/bench/floor/wrangler-bare.toml" : "scripts/bench/floor/wrangler.toml";
+  return startWrangler(options.bare ? "bare-floor" : "floor", ["--config", config], state);
 }
 
 /**
@@ -116,8 +123,7 @@ export function startFloor(options: { withAssets?: boolean } = {}): Promise<Serv
  * fresh secret; `cappedProgress` keeps the default BROWSER_PROGRESS_PER_SECOND, else it is 0 (off).
  */
 export async function startTracker(options: { cappedProgress?: boolean } = {}): Promise<TrackerServer> {
-  // wrangler.toml serves web/dist; a fresh clone has not built it yet.
-  if (!existsSync(join(ROOT, "web/dist/index.html"))) run("npm", ["run", "build"]);
+  ensureWebBuilt();
   const state = mkdtempSync(join(tmpdir(), "bench-tracker-"));
   run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
   installWriteCounters(state);

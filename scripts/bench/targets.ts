@@ -26,8 +26,11 @@ export interface BenchJob {
   report(report: Report): Promise<void>;
 }
 
-export interface Target {
-  name: "floor" | "tracker";
+/** "other-floor": the floor in the other shape (with or without [assets]), for the router scenario. */
+export type TargetName = "floor" | "other-floor" | "tracker";
+
+export interface Target<N extends TargetName = "floor" | "tracker"> {
+  name: N;
   server: Server;
   /** Requests this client sent (socket upgrades included), for the cost check. */
   requestsSent: number;
@@ -46,9 +49,9 @@ const json = (token: string, body: unknown, method = "POST"): RequestInit => ({
   body: JSON.stringify(body),
 });
 
-export function floorTarget(server: Server): Target {
-  const target: Target = {
-    name: "floor",
+export function floorTarget<N extends "floor" | "other-floor" = "floor">(server: Server, name = "floor" as N): Target<N> {
+  const target: Target<N> = {
+    name,
     server,
     requestsSent: 0,
     async newJob() {

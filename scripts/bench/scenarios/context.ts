@@ -7,7 +7,7 @@
 import { sampleCpu, saturatedShares, type CpuShare } from "../cpu";
 import type { TrackerServer } from "../servers";
 import type { Subscribers } from "../subscribers";
-import type { BenchJob, Target } from "../targets";
+import type { BenchJob, Target, TargetName } from "../targets";
 
 export interface Sizes {
   /** Latency: rounds x reports per round, per target. */
@@ -78,6 +78,10 @@ export const QUICK: Sizes = {
 
 export interface Context {
   floor: Target;
+  /** The floor runs without the [assets] routing the tracker has (--bare-floor). */
+  bareFloor: boolean;
+  /** The floor in the other shape (without [assets], or with it under --bare-floor), started only for the router scenario. */
+  otherFloor: Target<"other-floor"> | null;
   tracker: Target;
   trackerServer: TrackerServer;
   /** The tracker with the default browser progress cap, started only for the channel scenario. */
@@ -92,7 +96,7 @@ export const nextKey = () => `r${++lastKey}`;
 
 /** The CPU shares of one target's run of a scenario round, and what saturated a core. */
 export interface CpuRecord {
-  target: Target["name"];
+  target: TargetName;
   round: number;
   shares: CpuShare[];
   saturated: string[];
@@ -107,14 +111,19 @@ export const cpuRecord = (shares: CpuShare[]): CpuRecord => ({
 });
 
 /**
- * Runs `body` for `rounds` rounds on both targets, alternating which goes
- * first; answers the CPU record of each run.
+ * Runs `body` for `rounds` rounds on both targets (the floor and the tracker unless given),
+ * alternating which goes first; answers the CPU record of each run.
  */
-export async function interleave(ctx: Context, rounds: number, body: (target: Target, round: number) => Promise<void>): Promise<CpuRecord[]> {
+export async function interleave<N extends TargetName = "floor" | "tracker">(
+  ctx: Context,
+  rounds: number,
+  body: (target: Target<N>, round: number) => Promise<void>,
+  [first, second] = [ctx.floor, ctx.tracker] as [Target<N>, Target<N>],
+): Promise<CpuRecord[]> {
   const records: CpuRecord[] = [];
-  const servers = [ctx.floor.server, ctx.tracker.server].map((s) => ({ name: s.name, pid: s.pid }));
+  const servers = [first.server, second.server].map((s) => ({ name: s.name, pid: s.pid }));
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? [ctx.floor, ctx.tracker] : [ctx.tracker, ctx.floor];
+    const order = round % 2 === 0 ? [first, second] : [second, first];
     for (const target of order) {
       const cpu = sampleCpu(servers);
       await body(target, round);
@@ -126,12 +135,12 @@ export async function interleave(ctx: Context, rounds: number, body: (target: Ta
 }
 
 /** A new job on `target`. Jobs are left as they are at the end: the server's temp state goes with it. */
-export async function newJob(_ctx: Context, target: Target): Promise<BenchJob> {
+export async function newJob(_ctx: Context, target: Target<TargetName>): Promise<BenchJob> {
   return target.newJob();
 }
 
 /** Opens one socket per url on the subscriber threads, counting each upgrade as a request the target got. */
-export async function openSockets(ctx: Context, target: Target, group: string, urls: string[]): Promise<void> {
+export async function openSockets(ctx: Context, target: Target<TargetName>, group: string, urls: string[]): Promise<void> {
   target.requestsSent += urls.length;
   await ctx.subscribers.open(group, urls);
 }
