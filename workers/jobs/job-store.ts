@@ -16,8 +16,11 @@ import { toJobView, type JobState } from "./job";
 import type { EventDraft } from "./transition";
 
 export const EVENT_LOG_LIMIT = 1000;
-/** Committed events an instance keeps in memory for its effects. */
-const RECENT_EVENTS = 100;
+/**
+ * Committed events an instance keeps in memory for its effects (older ones are read back from
+ * the log). Few: an object of a busy isolate holds them all the while, with their job views.
+ */
+const RECENT_EVENTS = 32;
 
 /**
  * Each entry migrates from the version before it; the schema_version table
@@ -210,8 +213,10 @@ export class JobStore {
       .map((r) => r.message);
   }
 
+  /** Appends to `recent`, trimmed back to RECENT_EVENTS once it holds twice as many (not copied per commit). */
   private remember(events: StoredEvent[]): void {
-    this.recent = [...this.recent, ...events].slice(-RECENT_EVENTS);
+    this.recent.push(...events);
+    if (this.recent.length >= 2 * RECENT_EVENTS) this.recent = this.recent.slice(-RECENT_EVENTS);
   }
 
   /**
