@@ -48,36 +48,32 @@ describe("the job's stored row", () => {
 });
 
 describe("the events an instance keeps for its effects", () => {
-  const storeOf = (instance: unknown) => (instance as { store: JobStore }).store;
   const refuse = (id: string) =>
     jobStub(id).recordRefusedCallback({ callback: "progress", status: 401, code: "bad_token", message: "test", attempt: null });
+  /** The object's eventsBetween(after, upTo), and how many SELECTs it ran for them. */
+  const eventsBetween = (id: string, after: number, upTo: number) =>
+    runInDurableObject(jobStub(id), (instance) => {
+      const store = (instance as unknown as { store: JobStore }).store;
+      const before = store.reads;
+      const events = store.eventsBetween(after, upTo).map((e) => ({ seq: e.event.seq, type: e.type, text: e.text }));
+      return { events, reads: store.reads - before };
+    });
 
   it("gives the newest committed events from memory, without reading the log", async () => {
     const created = await createJob();
     for (let i = 0; i < 5; i++) await refuse(created.job.id);
-    const { seqs, reads } = await runInDurableObject(jobStub(created.job.id), (instance) => {
-      const store = storeOf(instance);
-      const before = store.reads;
-      const seqs = store.eventsBetween(2, 6).map((e) => e.event.seq);
-      return { seqs, reads: store.reads - before };
-    });
-    expect(seqs).toEqual([3, 4, 5, 6]);
+    const { events, reads } = await eventsBetween(created.job.id, 2, 6);
+    expect(events.map((e) => e.seq)).toEqual([3, 4, 5, 6]);
     expect(reads).toBe(0);
   });
 
   it("reads older events back from the log, in order and whole", async () => {
     const created = await createJob();
     for (let i = 0; i < 100; i++) await refuse(created.job.id);
-    const { events, reads } = await runInDurableObject(jobStub(created.job.id), (instance) => {
-      const store = storeOf(instance);
-      const before = store.reads;
-      const events = store.eventsBetween(0, 101);
-      return { events: events.map((e) => ({ seq: e.event.seq, type: e.type, text: e.text })), reads: store.reads - before };
-    });
+    const { events, reads } = await eventsBetween(created.job.id, 0, 101);
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 101 }, (_, i) => i + 1));
     expect(events[0]!.type).toBe("job:created");
     expect(events.slice(1).every((e) => e.type === "job:callback_refused" && JSON.parse(e.text).seq > 1)).toBe(true);
     expect(reads).toBe(1);
   }, 30_000);
 });
-

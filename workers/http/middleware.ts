@@ -6,7 +6,7 @@
 import { zValidator } from "@hono/zod-validator";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
-import type { ValidationTargets } from "hono";
+import type { Context, ValidationTargets } from "hono";
 import { core } from "zod";
 import { readConfig } from "../config";
 import { ApiError } from "../errors";
@@ -57,7 +57,7 @@ export function jsonBody(maxBytes: number, options: { optional?: boolean } = {})
     const length = c.req.header("content-length");
     const empty = length === "0" || (length === undefined && c.req.raw.body === null);
     if (empty && options.optional) {
-      c.req.bodyCache.text = Promise.resolve("{}");
+      cacheBodyText(c, "{}");
       return next();
     }
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim();
@@ -71,10 +71,15 @@ export function jsonBody(maxBytes: number, options: { optional?: boolean } = {})
       } catch {
         throw new ApiError(400, "invalid_json", "the body is not valid JSON");
       }
-      c.req.bodyCache.text = Promise.resolve(text);
+      cacheBodyText(c, text);
       await next();
     });
   });
+}
+
+/** Hands `text` to hono's body cache, which holds promises (its type names the value instead). */
+function cacheBodyText(c: Context<AppEnv>, text: string): void {
+  (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
 }
 
 const tooLarge = (maxBytes: number) =>
