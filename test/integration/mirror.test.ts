@@ -69,6 +69,15 @@ describe("D1 mirror", () => {
     expect((await findJobRow(env.DB, created.job.id))?.status).toBe("completed");
   });
 
+  it("updates a row's changing columns and keeps those it has from its creation", async () => {
+    const created = await createJob();
+    const row = (await findJobRow(env.DB, created.job.id))!;
+    const { upsertJobRow } = await import("../../workers/db/jobs");
+    const later = { ...row, status: "running" as const, progress: 40, stage: "encode", updatedAt: row.updatedAt + 1, version: row.version + 1 };
+    await upsertJobRow(env.DB, { ...later, owner: "someone-else", kind: "other", createdAt: 1 });
+    expect(await findJobRow(env.DB, created.job.id)).toEqual(later);
+  });
+
   it("keeps serving while D1 fails and converges once it is back", async () => {
     const created = await createJob();
     const id = created.job.id;
