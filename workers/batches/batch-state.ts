@@ -12,6 +12,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { readConfig, type Config } from "../config";
+import { parseClientFrame } from "../http/client-frame";
 import { answerClose } from "../http/socket-close";
 import { log } from "../log";
 import {
@@ -180,14 +181,8 @@ export class BatchState extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const stored = this.store.load();
     if (!stored) return;
-    let parsed: unknown = null;
-    try {
-      parsed = typeof data === "string" ? JSON.parse(data) : null;
-    } catch {
-      // Answered below as a bad message.
-    }
-    const message = BatchClientMessage.safeParse(parsed);
-    if (!message.success) {
+    const message = parseClientFrame(data, BatchClientMessage);
+    if (!message) {
       send(ws, {
         type: "error",
         batch_id: stored.batch.id,
@@ -197,7 +192,7 @@ export class BatchState extends DurableObject<Env> {
       return;
     }
     try {
-      this.catchUp(ws, stored, message.data.since);
+      this.catchUp(ws, stored, message.since);
     } catch (err) {
       log.error("batch.socket_sync_failed", { batch_id: stored.batch.id, error: err });
     }

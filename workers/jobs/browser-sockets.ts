@@ -6,6 +6,7 @@
  */
 import type { Config } from "../config";
 import { BROWSER_TAG, LOGS_TAG, settleWorkerSockets } from "../channel/worker-socket";
+import { parseClientFrame } from "../http/client-frame";
 import { log } from "../log";
 import { ClientMessage, type JobEvent, type JobSocketMessage, type SnapshotMessage } from "../protocol";
 import { toJobView } from "./job";
@@ -34,14 +35,8 @@ export class BrowserSockets {
 
   /** A browser's message: `{"type":"job:sync","since":n}` is answered with what it missed. */
   async onMessage(ws: WebSocket, data: string | ArrayBuffer, stored: StoredJob): Promise<void> {
-    let parsed: unknown = null;
-    try {
-      parsed = typeof data === "string" ? JSON.parse(data) : null;
-    } catch {
-      // Answered below as a bad message.
-    }
-    const message = ClientMessage.safeParse(parsed);
-    if (!message.success) {
+    const message = parseClientFrame(data, ClientMessage);
+    if (!message) {
       this.send(ws, {
         type: "error",
         job_id: stored.job.id,
@@ -51,7 +46,7 @@ export class BrowserSockets {
       return;
     }
     try {
-      await this.catchUp(ws, stored, message.data.since);
+      await this.catchUp(ws, stored, message.since);
     } catch (err) {
       log.error("socket.sync_failed", { job_id: stored.job.id, error: err });
     }
